@@ -1,0 +1,112 @@
+"""The sandbox's HTTP server: moto's apps behind ecskit's ECS layer, on a loopback port."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from .layer import EcsLayer
+
+DEFAULT_HOST = "127.0.0.1"
+
+
+class Sandbox:
+    """One sandbox server. moto keeps its state per process, so a process holds one sandbox.
+
+    >>> box = Sandbox(port=0).start()   # doctest: +SKIP
+    >>> box.endpoint_url                # doctest: +SKIP
+    'http://127.0.0.1:40123'
+    """
+
+    def __init__(self, host: str = DEFAULT_HOST, port: int = 0, *, latency: float = 0.0) -> None:
+        self.host = host
+        self.port = port
+        self.latency = latency
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self.layer: EcsLayer | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("The sandbox is not running: call start() first.")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def _make_server(self) -> BaseWSGIServer:
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+
+        # werkzeug logs every request at INFO: a notebook would fill with access lines.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self.layer = EcsLayer(DomainDispatcherApplication(create_backend_app), sandbox=self)
+        return make_server(
+            self.host, self.port, self.layer, threaded=True, request_handler=MotoRequestHandler
+        )
+
+    def bind(self) -> Sandbox:
+        """Open the listening socket (so endpoint_url is known) without serving yet."""
+        if self._server is None:
+            self._server = self._make_server()
+            assert self.layer is not None
+            self.layer.warm_up()
+        return self
+
+    def start(self) -> Sandbox:
+        """Serve in a background thread; returns at once, while moto warms up behind the layer."""
+        if self._thread is None:
+            server = self.bind()._server
+            assert server is not None
+            self._thread = threading.Thread(
+                target=server.serve_forever, name="ecskit-sandbox", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (what `ecskit sandbox` does)."""
+        server = self.bind()._server
+        assert server is not None
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
+            self._server = None
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def reset(self) -> None:
+        """Forget every resource of every service (moto's reset), as a fresh sandbox."""
+        from moto.core.models import base_decorator  # noqa: F401  (moto loaded)
+        from moto.moto_api import _internal
+
+        _internal.moto_api_backend.reset()
+        if self.layer is not None:
+            self.layer.reset()
+
+    def __repr__(self) -> str:
+        where = self.endpoint_url if self.running else "stopped"
+        return f"<ecskit Sandbox {where}>"
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
