@@ -94,10 +94,9 @@ class Sandbox:
 
     def reset(self) -> None:
         """Forget every resource of every service (moto's reset), as a fresh sandbox."""
-        from moto.core.models import base_decorator  # noqa: F401  (moto loaded)
-        from moto.moto_api import _internal
+        from moto.moto_api._internal import moto_api_backend
 
-        _internal.moto_api_backend.reset()
+        moto_api_backend.reset()
         if self.layer is not None:
             self.layer.reset()
 
