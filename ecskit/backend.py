@@ -183,7 +183,8 @@ def connect(
     if backend == "aws":
         if endpoint_url is not None:
             raise ConnectError(
-                "endpoint_url is for backend='endpoint'; the 'aws' backend uses AWS's own endpoints."
+                "endpoint_url is for backend='endpoint'; "
+                "the 'aws' backend uses AWS's own endpoints."
             )
         return _connect_aws(profile, region, read_only=True if read_only is None else read_only)
     if profile is not None:
@@ -219,7 +220,9 @@ def _sandbox_config() -> Config:
 
 def _connect_endpoint(url: str, region: str | None, read_only: bool) -> Session:
     boto = boto3.session.Session(region_name=region or DEFAULT_REGION, **_SANDBOX_CREDENTIALS)
-    return Session("endpoint", boto, endpoint_url=url, read_only=read_only, config=_sandbox_config())
+    return Session(
+        "endpoint", boto, endpoint_url=url, read_only=read_only, config=_sandbox_config()
+    )
 
 
 def _connect_sandbox(region: str | None, read_only: bool) -> Session:

@@ -36,8 +36,8 @@ def _sandbox(args: argparse.Namespace) -> int:
     # SIGTERM (CI, a closing terminal) stops as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        box.serve_forever()
-    except KeyboardInterrupt:
+        box.serve_forever()  # werkzeug swallows the KeyboardInterrupt and returns
+    finally:
         print("ecskit sandbox stopped", flush=True)
     return 0
 
@@ -66,6 +66,7 @@ def _lab(args: argparse.Namespace) -> int:
     cmd += [f"--ServerApp.ip={args.ip}", f"--ServerApp.port={args.port}"]
     if args.no_browser:
         cmd.append("--no-browser")
+    cmd += args.jupyter_args
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # as root JupyterLab refuses to start without it
     first = sorted(root.glob("00-*.ipynb"))
@@ -107,7 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # `ecskit lab` passes what it does not know on to JupyterLab (--ServerApp.*, ...).
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.jupyter_args = extra
     return int(args.func(args) or 0)
 
 

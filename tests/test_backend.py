@@ -52,7 +52,9 @@ def test_endpoint_backend_reaches_any_url(session: ecskit.Session) -> None:
     assert remote.backend == "endpoint"
     assert remote.endpoint_url == session.endpoint_url
     remote.ecs.create_cluster(clusterName="remote")
-    assert [c["clusterName"] for c in session.ecs.describe_clusters(clusters=["remote"])["clusters"]]
+    assert [
+        c["clusterName"] for c in session.ecs.describe_clusters(clusters=["remote"])["clusters"]
+    ]
 
 
 def test_connect_touches_no_aws_variable(session: ecskit.Session) -> None:
@@ -161,7 +163,10 @@ def test_no_credential_is_ever_displayed(aws_profile: str, session: ecskit.Sessi
         ({"endpoint_url": "http://"}, "'http://' is not a URL"),
         ({"endpoint_url": "http://host:notaport"}, "is not a URL"),
         ({"backend": "endpoint"}, "needs endpoint_url="),
-        ({"backend": "aws", "endpoint_url": "http://x:1"}, "endpoint_url is for backend='endpoint'"),
+        (
+            {"backend": "aws", "endpoint_url": "http://x:1"},
+            "endpoint_url is for backend='endpoint'",
+        ),
         ({"backend": "sandbox", "profile": "p"}, "profile='p' is for a real account"),
     ],
 )
