@@ -1,0 +1,11 @@
+"""nbval settings for the course: outputs that differ between Graphviz versions are not compared."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    # `dot` writes different SVG on each Graphviz version; compared cells check the DOT source.
+    if type(collector).__name__ == "IPyNbFile":
+        collector.skip_compare += ("image/svg+xml",)
