@@ -1,0 +1,28 @@
+"""What the course's notebooks need: `catch_up` to the state earlier chapters leave, and `check`
+for the exercise that ends each notebook.
+
+>>> import ecskit, ecskit.course              # doctest: +SKIP
+>>> session = ecskit.connect()                # doctest: +SKIP
+>>> ecskit.course.catch_up(3, session)        # doctest: +SKIP
+Ready for chapter 03: cluster course, repository my-app, ...
+>>> ecskit.course.check("02-worker", session) # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from .catch_up import CHAPTERS, CaughtUp, catch_up, image_uri, web_task_definition
+from .exercises import EXERCISES, Exercise, check
+from .result import Item, Result
+
+__all__ = [
+    "CHAPTERS",
+    "EXERCISES",
+    "CaughtUp",
+    "Exercise",
+    "Item",
+    "Result",
+    "catch_up",
+    "check",
+    "image_uri",
+    "web_task_definition",
+]

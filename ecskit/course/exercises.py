@@ -1,0 +1,208 @@
+"""The exercises that end each notebook, and `check`, which looks at the backend and says what is
+right and what is missing, item by item.
+
+>>> check("02-worker", session)          # doctest: +SKIP
+Exercise 02-worker (a worker task definition): 6 of 8 right.
+  ✔ task definition family worker is registered (revision 1)
+  ✘ 0.5 vCPU with 1–4 GB of memory — set cpu="512" and memory to "1024", "2048", "3072" or "4096"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .catch_up import EXECUTION_ROLE, REPOSITORY, image_uri
+from .result import Result
+
+CheckFunction = Callable[[Any, Result], None]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: its id (chapter-name), a short title, what the learner is asked to do."""
+
+    id: str
+    title: str
+    task: str
+    run: CheckFunction
+
+
+EXERCISES: dict[str, Exercise] = {}
+
+
+def exercise(id: str, title: str, task: str) -> Callable[[CheckFunction], CheckFunction]:
+    def register(function: CheckFunction) -> CheckFunction:
+        EXERCISES[id] = Exercise(id, title, task, function)
+        return function
+
+    return register
+
+
+def find(exercise_id: str | int) -> Exercise:
+    """The exercise named `exercise_id`: its full id ("02-worker") or its chapter ("02", 2)."""
+    text = str(exercise_id).strip()
+    if text.isdigit():
+        text = f"{int(text):02d}"
+    matches = [e for key, e in EXERCISES.items() if key == text or key.split("-", 1)[0] == text]
+    if len(matches) != 1:
+        known = ", ".join(repr(key) for key in EXERCISES)
+        raise ValueError(
+            f"exercise_id={exercise_id!r} is not an exercise of the course; "
+            f"the exercises are {known}."
+        )
+    return matches[0]
+
+
+def check(exercise_id: str | int, session: Any) -> Result:
+    """Look at `session`'s backend and say, item by item, what the exercise asks that is done."""
+    found = find(exercise_id)
+    result = Result(found.id, found.title)
+    found.run(session, result)
+    return result
+
+
+def _cluster(session: Any, name: str) -> dict[str, Any] | None:
+    clusters = session.ecs.describe_clusters(clusters=[name], include=["TAGS", "SETTINGS"])
+    active = [c for c in clusters["clusters"] if c.get("status") == "ACTIVE"]
+    return active[0] if active else None
+
+
+def _tags(resource: dict[str, Any]) -> dict[str, str]:
+    return {t["key"]: t["value"] for t in resource.get("tags") or []}
+
+
+@exercise(
+    "00-hello",
+    "your first cluster",
+    'Create a cluster named "hello" with session.ecs.create_cluster, tagged owner=<your name>.',
+)
+def _hello(session: Any, result: Result) -> None:
+    cluster = _cluster(session, "hello")
+    if not result.add(
+        cluster is not None,
+        "an ACTIVE cluster named hello",
+        'session.ecs.create_cluster(clusterName="hello", tags=[...])',
+    ):
+        return
+    assert cluster is not None
+    owner = _tags(cluster).get("owner", "")
+    result.add(
+        bool(owner.strip()),
+        f"tagged owner={owner}" if owner else "tagged owner=<your name>",
+        'add tags=[{"key": "owner", "value": "your name"}] (session.ecs.tag_resource works too)',
+    )
+
+
+@exercise(
+    "01-staging",
+    "a staging cluster",
+    'Create a cluster "staging" on Fargate and Fargate Spot, with Container Insights on, '
+    "tagged environment=staging.",
+)
+def _staging(session: Any, result: Result) -> None:
+    cluster = _cluster(session, "staging")
+    if not result.add(
+        cluster is not None,
+        "an ACTIVE cluster named staging",
+        'create it: session.ecs.create_cluster(clusterName="staging", ...) or the ClusterForm',
+    ):
+        return
+    assert cluster is not None
+    settings = {s["name"]: s["value"] for s in cluster.get("settings") or []}
+    result.add(
+        settings.get("containerInsights") in ("enabled", "enhanced"),
+        "Container Insights is on",
+        'settings=[{"name": "containerInsights", "value": "enabled"}] '
+        "(update_cluster_settings changes it on an existing cluster)",
+    )
+    providers = set(cluster.get("capacityProviders") or [])
+    for provider in ("FARGATE", "FARGATE_SPOT"):
+        result.add(
+            provider in providers,
+            f"capacity provider {provider}",
+            'capacityProviders=["FARGATE", "FARGATE_SPOT"] '
+            "(put_cluster_capacity_providers changes them on an existing cluster)",
+        )
+    result.add(
+        _tags(cluster).get("environment") == "staging",
+        "tagged environment=staging",
+        'tags=[{"key": "environment", "value": "staging"}]',
+    )
+
+
+FARGATE_HALF_VCPU_MEMORY = ("1024", "2048", "3072", "4096")
+
+
+@exercise(
+    "02-worker",
+    "a worker task definition",
+    'Register a task definition family "worker" for Fargate: 0.5 vCPU, 1–4 GB, Linux on ARM64, '
+    'one container "worker" running the my-app image, logging with awslogs to /ecs/worker, '
+    f"with the {EXECUTION_ROLE} execution role.",
+)
+def _worker(session: Any, result: Result) -> None:
+    ecs = session.ecs
+    try:
+        td = ecs.describe_task_definition(taskDefinition="worker")["taskDefinition"]
+    except ecs.exceptions.ClientException:
+        td = None
+    if not result.add(
+        td is not None and td.get("status") == "ACTIVE",
+        "task definition family worker is registered"
+        + (f" (revision {td['revision']})" if td else ""),
+        'register it: session.ecs.register_task_definition(family="worker", ...) '
+        "or with the TaskDefinitionForm",
+    ):
+        return
+    assert td is not None
+    result.add(
+        "FARGATE" in (td.get("requiresCompatibilities") or []),
+        "launch type Fargate",
+        'requiresCompatibilities=["FARGATE"]',
+    )
+    result.add(
+        td.get("networkMode") == "awsvpc",
+        "network mode awsvpc (Fargate needs it)",
+        'networkMode="awsvpc"',
+    )
+    result.add(
+        str(td.get("cpu")) == "512" and str(td.get("memory")) in FARGATE_HALF_VCPU_MEMORY,
+        f"0.5 vCPU with 1–4 GB of memory (cpu={td.get('cpu')}, memory={td.get('memory')})",
+        'set cpu="512" and memory to "1024", "2048", "3072" or "4096" (MiB)',
+    )
+    platform = td.get("runtimePlatform") or {}
+    result.add(
+        platform.get("operatingSystemFamily") == "LINUX"
+        and platform.get("cpuArchitecture") == "ARM64",
+        "Linux on ARM64",
+        'runtimePlatform={"operatingSystemFamily": "LINUX", "cpuArchitecture": "ARM64"}',
+    )
+    containers = td.get("containerDefinitions") or []
+    worker = next((c for c in containers if c.get("name") == "worker"), None)
+    repository = image_uri(session, tag="").rstrip(":")
+    result.add(
+        worker is not None and str(worker.get("image", "")).startswith(repository + ":"),
+        f"a container named worker running an image of {REPOSITORY}",
+        f'containerDefinitions=[{{"name": "worker", "image": "{repository}:1", ...}}]',
+    )
+    options = ((worker or {}).get("logConfiguration") or {}).get("options") or {}
+    driver = ((worker or {}).get("logConfiguration") or {}).get("logDriver")
+    result.add(
+        driver == "awslogs" and options.get("awslogs-group") == "/ecs/worker",
+        "its logs go to CloudWatch Logs group /ecs/worker (awslogs)",
+        'logConfiguration={"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/worker", '
+        '"awslogs-region": "us-east-1", "awslogs-stream-prefix": "worker"}}',
+    )
+    groups = session.logs.describe_log_groups(logGroupNamePrefix="/ecs/worker")["logGroups"]
+    result.add(
+        any(g["logGroupName"] == "/ecs/worker" for g in groups),
+        "the log group /ecs/worker exists",
+        'ECS does not create it for you: session.logs.create_log_group(logGroupName="/ecs/worker")',
+    )
+    result.add(
+        str(td.get("executionRoleArn", "")).endswith(f":role/{EXECUTION_ROLE}"),
+        f"execution role {EXECUTION_ROLE} (to pull from ECR and write logs)",
+        f'executionRoleArn="arn:aws:iam::<account>:role/{EXECUTION_ROLE}"',
+    )

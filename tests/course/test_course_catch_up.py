@@ -1,0 +1,59 @@
+"""catch_up builds what earlier chapters leave, once, and refuses what it must not do."""
+
+from __future__ import annotations
+
+import pytest
+
+import ecskit
+from ecskit.course import catch_up
+
+
+def _families(session: ecskit.Session) -> list[str]:
+    return session.ecs.list_task_definitions()["taskDefinitionArns"]
+
+
+def test_chapter_zero_needs_nothing(session: ecskit.Session) -> None:
+    assert catch_up(0, session).done == []
+    assert session.ecs.list_clusters()["clusterArns"] == []
+
+
+def test_catch_up_to_chapter_three_builds_chapters_one_and_two(session: ecskit.Session) -> None:
+    caught = catch_up("03", session)
+    assert "cluster course" in str(caught) and "task definition web:1" in str(caught)
+    cluster = session.ecs.describe_clusters(clusters=["course"], include=["SETTINGS"])
+    assert cluster["clusters"][0]["settings"] == [{"name": "containerInsights", "value": "enabled"}]
+    td = session.ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]
+    assert td["revision"] == 1 and td["cpu"] == "256" and td["memory"] == "512"
+    assert td["executionRoleArn"].endswith(":role/ecsTaskExecutionRole")
+    container = td["containerDefinitions"][0]
+    assert container["image"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-app:1"
+    assert container["logConfiguration"]["options"]["awslogs-group"] == "/ecs/web"
+    assert session.logs.describe_log_groups(logGroupNamePrefix="/ecs/web")["logGroups"]
+    assert session.ecr.describe_repositories(repositoryNames=["my-app"])["repositories"]
+    session.iam.get_role(RoleName="webTaskRole")
+
+
+def test_catch_up_twice_changes_nothing(session: ecskit.Session) -> None:
+    catch_up(3, session)
+    session.ecs.tag_resource(
+        resourceArn=session.ecs.describe_clusters(clusters=["course"])["clusters"][0]["clusterArn"],
+        tags=[{"key": "kept", "value": "yes"}],
+    )
+    catch_up(3, session)
+    assert _families(session) == ["arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"]
+    cluster = session.ecs.describe_clusters(clusters=["course"], include=["TAGS"])["clusters"][0]
+    assert {"key": "kept", "value": "yes"} in cluster["tags"], "the cluster was made again"
+
+
+@pytest.mark.parametrize("chapter", [10, "x", "-1", ""])
+def test_an_unknown_chapter_is_named(session: ecskit.Session, chapter: object) -> None:
+    with pytest.raises(ValueError, match=r"chapter=.* is not a chapter of the course: use"):
+        catch_up(chapter, session)  # type: ignore[arg-type]
+
+
+def test_a_read_only_session_is_refused_before_anything_is_built(
+    sandbox_session: ecskit.Session,
+) -> None:
+    read_only = ecskit.connect(read_only=True)
+    with pytest.raises(ValueError, match="use the sandbox"):
+        catch_up(3, read_only)

@@ -1,0 +1,95 @@
+"""check() says, item by item, what an exercise asks that is done and how to do the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+import ecskit
+from ecskit.course import catch_up, check, image_uri
+
+
+def test_an_empty_sandbox_fails_the_first_exercise_with_a_hint(session: ecskit.Session) -> None:
+    result = check("00-hello", session)
+    assert not result.passed and not result
+    assert "0 of 1 right" in str(result)
+    assert "✘ an ACTIVE cluster named hello — session.ecs.create_cluster" in str(result)
+    assert "data-passed='false'" in result._repr_html_()
+
+
+def test_a_missing_tag_is_the_one_item_missing(session: ecskit.Session) -> None:
+    session.ecs.create_cluster(clusterName="hello")
+    result = check("00", session)
+    assert [item.ok for item in result.items] == [True, False]
+    assert "tag" in result.missing[0].hint
+    arn = session.ecs.describe_clusters(clusters=["hello"])["clusters"][0]["clusterArn"]
+    session.ecs.tag_resource(resourceArn=arn, tags=[{"key": "owner", "value": "Ada"}])
+    result = check(0, session)
+    assert result.passed, str(result)
+    assert "✔ tagged owner=Ada" in str(result) and "all 2 right" in str(result)
+    assert "data-passed='true'" in result._repr_html_()
+
+
+def test_staging_cluster_items(session: ecskit.Session) -> None:
+    session.ecs.create_cluster(clusterName="staging", capacityProviders=["FARGATE"])
+    missing = {item.what for item in check("01-staging", session).missing}
+    assert missing == {
+        "Container Insights is on",
+        "capacity provider FARGATE_SPOT",
+        "tagged environment=staging",
+    }
+    session.ecs.delete_cluster(cluster="staging")
+    session.ecs.create_cluster(
+        clusterName="staging",
+        capacityProviders=["FARGATE", "FARGATE_SPOT"],
+        settings=[{"name": "containerInsights", "value": "enabled"}],
+        tags=[{"key": "environment", "value": "staging"}],
+    )
+    assert check("01-staging", session).passed
+
+
+def _worker(session: ecskit.Session, **changes: object) -> dict:
+    body = {
+        "family": "worker",
+        "requiresCompatibilities": ["FARGATE"],
+        "networkMode": "awsvpc",
+        "cpu": "512",
+        "memory": "2048",
+        "runtimePlatform": {"operatingSystemFamily": "LINUX", "cpuArchitecture": "ARM64"},
+        "executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+        "containerDefinitions": [
+            {
+                "name": "worker",
+                "image": image_uri(session, "7"),
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {"awslogs-group": "/ecs/worker", "awslogs-region": "us-east-1"},
+                },
+            }
+        ],
+    }
+    body.update(changes)
+    return body
+
+
+def test_worker_task_definition_checked_item_by_item(session: ecskit.Session) -> None:
+    catch_up(3, session)
+    assert str(check("02-worker", session)).startswith(
+        "Exercise 02-worker (a worker task definition): 0 of 1 right."
+    )
+    session.ecs.register_task_definition(**_worker(session, cpu="1024"))
+    result = check("02-worker", session)
+    assert [item.what for item in result.missing] == [
+        "0.5 vCPU with 1–4 GB of memory (cpu=1024, memory=2048)",
+        "the log group /ecs/worker exists",
+    ]
+    assert 'cpu="512"' in result.missing[0].hint
+    session.logs.create_log_group(logGroupName="/ecs/worker")
+    session.ecs.register_task_definition(**_worker(session))
+    result = check("02", session)
+    assert result.passed, str(result)
+    assert "(revision 2)" in result.items[0].what
+
+
+def test_an_unknown_exercise_lists_the_known_ones(session: ecskit.Session) -> None:
+    with pytest.raises(ValueError, match=r"exercise_id='99' .* the exercises are '00-hello'"):
+        check("99", session)
