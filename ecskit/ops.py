@@ -1,0 +1,355 @@
+"""The few writes ecskit makes, each one boto3 call (or a short, ordered few), errors made plain.
+
+Every function takes an `ecskit.Session` first and raises `OpError` — never a botocore
+traceback — with `.message` a beginner can act on, `.code` (AWS's error code) and `.field`
+(the request path concerned, when it can be known).
+
+>>> ops.register_task_definition(session, body)["revision"]   # doctest: +SKIP
+1
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import botocore.exceptions
+
+EXECUTION_ROLE_NAME = "ecsTaskExecutionRole"
+EXECUTION_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+ECS_TASKS_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+EC2_INSTANCE_ROLE_NAME = "ecsInstanceRole"
+
+
+class OpError(Exception):
+    """An AWS write failed; `message` says why in plain words. Nothing half-made is left."""
+
+    def __init__(self, message: str, code: str = "", field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+# botocore names the parameter in its validation messages: "Invalid type for parameter X, ..."
+_PARAM = re.compile(r"parameter:? ([A-Za-z0-9_.\[\]]+)")
+
+
+@contextlib.contextmanager
+def plain_errors(action: str) -> Iterator[None]:
+    """Turn whatever boto3 raises while doing `action` into one OpError with a plain message."""
+    try:
+        yield
+    except OpError:
+        raise
+    except botocore.exceptions.ClientError as error:
+        info = error.response.get("Error", {})
+        code = str(info.get("Code", "")) or type(error).__name__
+        text = str(info.get("Message", "")) or str(error)
+        raise OpError(f"Could not {action}: {text} ({code})", code) from None
+    except botocore.exceptions.ParamValidationError as error:
+        report = str(error.kwargs.get("report", error)).strip()
+        found = _PARAM.search(report)
+        raise OpError(
+            f"Could not {action}: the request is not valid: {report}",
+            "ParamValidationError",
+            found.group(1) if found else "",
+        ) from None
+    except botocore.exceptions.EndpointConnectionError as error:
+        raise OpError(
+            f"Could not {action}: nothing answers at {error.kwargs.get('endpoint_url')}. "
+            "Is the sandbox or endpoint still running?",
+            "EndpointConnectionError",
+        ) from None
+    except botocore.exceptions.NoCredentialsError:
+        raise OpError(
+            f"Could not {action}: no AWS credentials. Run `aws configure` or use the sandbox "
+            "(ecskit.connect()).",
+            "NoCredentialsError",
+        ) from None
+    except PermissionError as error:  # ecskit.ReadOnlyError: nothing was sent
+        raise OpError(str(error), "ReadOnly") from None
+
+
+def _clean(body: dict[str, Any]) -> dict[str, Any]:
+    """The body without None values (a request never carries them)."""
+    return {key: value for key, value in body.items() if value is not None}
+
+
+# --- task definitions --------------------------------------------------------------------
+
+
+def log_groups_of(body: dict[str, Any]) -> list[str]:
+    """The awslogs groups a task-definition body sends its logs to."""
+    groups = []
+    for container in body.get("containerDefinitions") or []:
+        log = container.get("logConfiguration") or {}
+        group = (log.get("options") or {}).get("awslogs-group")
+        if log.get("logDriver") == "awslogs" and group and group not in groups:
+            groups.append(group)
+    return groups
+
+
+def register_task_definition(
+    session: Any, body: dict[str, Any], *, create_log_groups: bool = False
+) -> dict[str, Any]:
+    """Register `body` (RegisterTaskDefinition's JSON); the new revision's description.
+
+    With `create_log_groups`, the body's awslogs groups are created first (as the console's
+    "awslogs-create-group" does), so the first task's logs have somewhere to go.
+    """
+    if create_log_groups:
+        for group in log_groups_of(body):
+            create_log_group(session, group)
+    with plain_errors(f"register task definition {body.get('family', '')!r}"):
+        return session.ecs.register_task_definition(**_clean(body))["taskDefinition"]
+
+
+def deregister_task_definition(session: Any, revision: str) -> dict[str, Any]:
+    """Make `family:N` INACTIVE; tasks and services already using it keep running."""
+    with plain_errors(f"deregister {revision}"):
+        return session.ecs.deregister_task_definition(taskDefinition=revision)["taskDefinition"]
+
+
+def describe_task_definition(session: Any, revision: str) -> dict[str, Any]:
+    """The full description of `family:N` (or `family` for its latest ACTIVE revision)."""
+    with plain_errors(f"read task definition {revision}"):
+        return session.ecs.describe_task_definition(taskDefinition=revision)["taskDefinition"]
+
+
+# --- roles, log groups, namespaces -------------------------------------------------------
+
+
+def create_task_execution_role(session: Any, name: str = EXECUTION_ROLE_NAME) -> str:
+    """Create (or find) the standard task execution role; its ARN.
+
+    Trusts ecs-tasks.amazonaws.com and carries AmazonECSTaskExecutionRolePolicy, as the console's
+    own `ecsTaskExecutionRole` does.
+    """
+    iam = session.iam
+    with plain_errors(f"create the role {name}"):
+        try:
+            arn = iam.get_role(RoleName=name)["Role"]["Arn"]
+        except iam.exceptions.NoSuchEntityException:
+            arn = iam.create_role(
+                RoleName=name,
+                AssumeRolePolicyDocument=json.dumps(ECS_TASKS_TRUST),
+                Description="Lets ECS pull images and send logs for your tasks.",
+            )["Role"]["Arn"]
+        attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
+        if EXECUTION_ROLE_POLICY not in {p["PolicyArn"] for p in attached}:
+            iam.attach_role_policy(RoleName=name, PolicyArn=EXECUTION_ROLE_POLICY)
+        return str(arn)
+
+
+def _trusts_ecs_tasks(document: Any) -> bool:
+    if isinstance(document, str):
+        from urllib.parse import unquote
+
+        try:
+            document = json.loads(unquote(document))
+        except ValueError:
+            return False
+    statements = (document or {}).get("Statement") or []
+    if isinstance(statements, dict):
+        statements = [statements]
+    for statement in statements:
+        service = (statement.get("Principal") or {}).get("Service") or []
+        if "ecs-tasks.amazonaws.com" in ([service] if isinstance(service, str) else service):
+            return True
+    return False
+
+
+def task_roles(session: Any) -> list[dict[str, str]]:
+    """The account's roles that ECS tasks may assume: [{"name", "arn"}], by name."""
+    with plain_errors("list IAM roles"):
+        roles = []
+        for page in session.iam.get_paginator("list_roles").paginate():
+            for role in page["Roles"]:
+                if _trusts_ecs_tasks(role.get("AssumeRolePolicyDocument")):
+                    roles.append({"name": role["RoleName"], "arn": role["Arn"]})
+    return sorted(roles, key=lambda role: role["name"])
+
+
+def create_log_group(session: Any, name: str) -> str:
+    """Create the CloudWatch Logs group `name` unless it exists; its name."""
+    logs = session.logs
+    exists = logs.exceptions.ResourceAlreadyExistsException
+    with plain_errors(f"create the log group {name}"), contextlib.suppress(exists):
+        logs.create_log_group(logGroupName=name)
+    return name
+
+
+def create_namespace(session: Any, name: str, description: str = "") -> dict[str, str]:
+    """Create a Cloud Map HTTP namespace (as ECS makes for Service Connect); its id, arn, name."""
+    sd = session.servicediscovery
+    with plain_errors(f"create the namespace {name}"):
+        for found in _namespaces(session):
+            if found["Name"] == name:
+                return {"id": found["Id"], "arn": found["Arn"], "name": name}
+        extra = {"Description": description} if description else {}
+        operation = sd.create_http_namespace(Name=name, **extra)["OperationId"]
+        targets = sd.get_operation(OperationId=operation)["Operation"].get("Targets", {})
+        namespace_id = targets.get("NAMESPACE")
+        for found in _namespaces(session):
+            if found["Id"] == namespace_id or found["Name"] == name:
+                return {"id": found["Id"], "arn": found["Arn"], "name": name}
+    raise OpError(f"Could not create the namespace {name}: Cloud Map did not report it.")
+
+
+def _namespaces(session: Any) -> list[dict[str, Any]]:
+    pages = session.servicediscovery.get_paginator("list_namespaces").paginate()
+    return [namespace for page in pages for namespace in page["Namespaces"]]
+
+
+# --- clusters ----------------------------------------------------------------------------
+
+
+def create_cluster(session: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """Create a cluster from CreateCluster's JSON; its description."""
+    with plain_errors(f"create cluster {body.get('clusterName', '')!r}"):
+        return session.ecs.create_cluster(**_clean(body))["cluster"]
+
+
+def update_cluster(session: Any, body: dict[str, Any]) -> dict[str, Any]:
+    with plain_errors(f"update cluster {body.get('cluster', '')!r}"):
+        return session.ecs.update_cluster(**_clean(body))["cluster"]
+
+
+def delete_cluster(session: Any, cluster: str) -> dict[str, Any]:
+    with plain_errors(f"delete cluster {cluster!r}"):
+        return session.ecs.delete_cluster(cluster=cluster)["cluster"]
+
+
+def create_ec2_capacity(
+    session: Any,
+    cluster: str,
+    *,
+    instance_type: str = "t3.micro",
+    desired: int = 1,
+    minimum: int = 0,
+    maximum: int = 2,
+    subnets: list[str] | None = None,
+    image_id: str = "ami-12c6146b",
+) -> str:
+    """Launch template + Auto Scaling group + capacity provider for `cluster`; the provider's name.
+
+    What the console makes when you pick "Amazon EC2 instances": the instances join the cluster
+    through ECS_CLUSTER in their user data. If a step fails, the steps before it are undone.
+    """
+    import base64
+
+    name = f"{cluster}-ec2"
+    user_data = base64.b64encode(
+        f"#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n".encode()
+    ).decode()
+    ec2, autoscaling = session.ec2, session.autoscaling
+    undo: list[Any] = []
+    try:
+        with plain_errors(f"create the EC2 capacity of cluster {cluster!r}"):
+            if not subnets:
+                subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]][:2]
+            ec2.create_launch_template(
+                LaunchTemplateName=name,
+                LaunchTemplateData={
+                    "ImageId": image_id,
+                    "InstanceType": instance_type,
+                    "UserData": user_data,
+                },
+            )
+            undo.append(lambda: ec2.delete_launch_template(LaunchTemplateName=name))
+            autoscaling.create_auto_scaling_group(
+                AutoScalingGroupName=name,
+                LaunchTemplate={"LaunchTemplateName": name, "Version": "$Latest"},
+                MinSize=minimum,
+                MaxSize=maximum,
+                DesiredCapacity=desired,
+                VPCZoneIdentifier=",".join(subnets),
+            )
+            undo.append(
+                lambda: autoscaling.delete_auto_scaling_group(
+                    AutoScalingGroupName=name, ForceDelete=True
+                )
+            )
+            group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])
+            arn = group["AutoScalingGroups"][0]["AutoScalingGroupARN"]
+            session.ecs.create_capacity_provider(
+                name=name,
+                autoScalingGroupProvider={
+                    "autoScalingGroupArn": arn,
+                    "managedScaling": {"status": "ENABLED", "targetCapacity": 100},
+                    "managedTerminationProtection": "DISABLED",
+                },
+            )
+    except OpError:
+        for step in reversed(undo):
+            with contextlib.suppress(Exception):
+                step()
+        raise
+    return name
+
+
+def registration_command(session: Any, cluster: str) -> str:
+    """The ECS Anywhere command to run on an external instance to join `cluster`."""
+    return (
+        'curl --proto "https" -o "/tmp/ecs-anywhere-install.sh" '
+        '"https://amazon-ecs-agent.s3.amazonaws.com/ecs-anywhere-install-latest.sh" && '
+        f'bash /tmp/ecs-anywhere-install.sh --region "{session.region}" '
+        f'--cluster "{cluster}" --activation-id "$ACTIVATION_ID" '
+        '--activation-code "$ACTIVATION_CODE"'
+    )
+
+
+# --- services and tasks ------------------------------------------------------------------
+
+
+def create_service(session: Any, body: dict[str, Any]) -> dict[str, Any]:
+    with plain_errors(f"create service {body.get('serviceName', '')!r}"):
+        return session.ecs.create_service(**_clean(body))["service"]
+
+
+def update_service(session: Any, body: dict[str, Any]) -> dict[str, Any]:
+    with plain_errors(f"update service {body.get('service', '')!r}"):
+        return session.ecs.update_service(**_clean(body))["service"]
+
+
+def scale_service(session: Any, cluster: str, service: str, desired: int) -> dict[str, Any]:
+    return update_service(
+        session, {"cluster": cluster, "service": service, "desiredCount": int(desired)}
+    )
+
+
+def delete_service(session: Any, cluster: str, service: str) -> dict[str, Any]:
+    """Scale `service` to 0 and delete it (the console's "Delete" with force)."""
+    with plain_errors(f"delete service {service!r}"):
+        return session.ecs.delete_service(cluster=cluster, service=service, force=True)["service"]
+
+
+def run_task(session: Any, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run tasks from RunTask's JSON; the tasks started. A task ECS could not place is an error."""
+    with plain_errors(f"run task {body.get('taskDefinition', '')!r}"):
+        answer = session.ecs.run_task(**_clean(body))
+    if answer.get("failures") and not answer.get("tasks"):
+        reasons = "; ".join(
+            f"{f.get('arn', '')} {f.get('reason', '')} {f.get('detail', '')}".strip()
+            for f in answer["failures"]
+        )
+        raise OpError(f"Could not run task: ECS placed none: {reasons}", "PlacementFailure")
+    return list(answer.get("tasks", []))
+
+
+def stop_task(session: Any, cluster: str, task: str, reason: str = "Stopped from ecskit") -> Any:
+    with plain_errors(f"stop task {task}"):
+        return session.ecs.stop_task(cluster=cluster, task=task, reason=reason)["task"]

@@ -1,0 +1,64 @@
+"""One request, three ways to send it: its JSON, boto3 code, and an AWS CLI command.
+
+Each is copy-pasteable and correct: the boto3 code runs as-is where a `session` (an
+`ecskit.Session` or a `boto3.Session`) exists, and the CLI command runs in a shell.
+
+>>> print(as_cli("ecs", "deregister_task_definition", {"taskDefinition": "web:1"}))
+aws ecs deregister-task-definition --cli-input-json '{
+  "taskDefinition": "web:1"
+}'
+"""
+
+from __future__ import annotations
+
+import json
+import pprint
+import shlex
+from typing import Any
+
+
+def as_json(body: dict[str, Any]) -> str:
+    """The request body as the API, the CLI's --cli-input-json and the console spell it."""
+    return json.dumps(body, indent=2)
+
+
+def as_boto3(service: str, operation: str, body: dict[str, Any]) -> str:
+    """Python that sends `body`: `response = client.operation(key=value, ...)`.
+
+    `operation` is boto3's method name (`register_task_definition`).
+    """
+    lines = [f'{service} = session.client("{service}")', f"response = {service}.{operation}("]
+    for key, value in body.items():
+        text = pprint.pformat(value, indent=1, width=88, sort_dicts=False)
+        text = text.replace("\n", "\n    ")
+        lines.append(f"    {key}={text},")
+    lines.append(")")
+    return "\n".join(lines)
+
+
+def cli_name(operation: str) -> str:
+    """The AWS CLI's name for a boto3 operation: run_task -> run-task."""
+    return operation.replace("_", "-")
+
+
+def as_cli(service: str, operation: str, body: dict[str, Any], session: Any = None) -> str:
+    """The AWS CLI command that sends `body` (to `session`'s endpoint, when one is given)."""
+    command = f"{service} {cli_name(operation)} --cli-input-json {shlex.quote(as_json(body))}"
+    if session is not None and hasattr(session, "cli"):
+        return str(session.cli(command))
+    return f"aws {command}"
+
+
+def subset_matches(sent: Any, answered: Any) -> bool:
+    """True when every value in `sent` is in `answered` unchanged (AWS adds defaults, not edits)."""
+    if isinstance(sent, dict):
+        return isinstance(answered, dict) and all(
+            key in answered and subset_matches(value, answered[key]) for key, value in sent.items()
+        )
+    if isinstance(sent, list):
+        return (
+            isinstance(answered, list)
+            and len(sent) == len(answered)
+            and all(subset_matches(a, b) for a, b in zip(sent, answered, strict=True))
+        )
+    return bool(sent == answered)

@@ -1,0 +1,386 @@
+"""The containers of a task-definition form: one editor per container definition."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from ._fields import Field, slug
+
+# Keys this editor shows as inputs; any other key of a loaded container is kept as it was.
+SHOWN_KEYS = (
+    "name",
+    "image",
+    "essential",
+    "command",
+    "entryPoint",
+    "portMappings",
+    "environment",
+    "logConfiguration",
+)
+
+
+def _text(value: str = "", placeholder: str = "", width: str = "360px") -> widgets.Text:
+    return widgets.Text(value=value, placeholder=placeholder, layout={"width": width})
+
+
+def _button(description: str, css: str, tooltip: str = "") -> widgets.Button:
+    button = widgets.Button(description=description, tooltip=tooltip, layout={"width": "auto"})
+    button.add_class(css)
+    return button
+
+
+class PortMappingRow:
+    """One port mapping: container port, host port (where the network mode allows), protocol."""
+
+    def __init__(self, editor: ContainerEditor, mapping: dict[str, Any] | None = None) -> None:
+        mapping = mapping or {}
+        self.editor = editor
+        self.container_port = _text(str(mapping.get("containerPort", "")), "80", "90px")
+        self.host_port = _text(str(mapping.get("hostPort", "")), "(dynamic)", "90px")
+        self.protocol = widgets.Dropdown(
+            options=["tcp", "udp"], value=mapping.get("protocol", "tcp"), layout={"width": "80px"}
+        )
+        self.extra = {
+            k: v for k, v in mapping.items() if k not in ("containerPort", "hostPort", "protocol")
+        }
+        self.remove = _button("✕", "ecskit-remove-port", "Remove this port mapping")
+        self.remove.on_click(lambda _: editor.remove_port(self))
+        self.host_label = widgets.HTML("host port")
+        self.anchor = Field("")
+        self.container_field = Field("", self.container_port, name="container-port")
+        self.host_field = Field("", self.host_port, name="host-port")
+        self.box = widgets.VBox()
+        self.box.add_class("ecskit-port-mapping")
+        self.repath("")
+
+    def repath(self, path: str) -> None:
+        self.path = path
+        self.anchor.path = path
+        self.container_field.path = f"{path}.containerPort"
+        self.host_field.path = f"{path}.hostPort"
+
+    def render(self, host_allowed: bool) -> None:
+        host = [self.host_label, self.host_field.box] if host_allowed else []
+        self.box.children = [
+            widgets.HBox(
+                [
+                    widgets.HTML("container port"),
+                    self.container_field.box,
+                    *host,
+                    self.protocol,
+                    self.remove,
+                ]
+            ),
+            self.anchor.box,
+        ]
+
+    def build(self, form: Any, host_allowed: bool) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        port = form.integer(
+            self.container_port.value, f"{self.path}.containerPort", "Container port"
+        )
+        if port is not None:
+            mapping["containerPort"] = port
+        if host_allowed and self.host_port.value.strip():
+            host = form.integer(self.host_port.value, f"{self.path}.hostPort", "Host port")
+            if host is not None:
+                mapping["hostPort"] = host
+        mapping["protocol"] = self.protocol.value
+        mapping.update(self.extra)
+        return mapping
+
+    def fields(self) -> list[Field]:
+        return [self.anchor, self.container_field, self.host_field]
+
+    def inputs(self) -> list[widgets.Widget]:
+        return [self.container_port, self.host_port, self.protocol]
+
+
+class ContainerEditor:
+    """One container definition: name, image, essential, command, entry point, ports, env, logs."""
+
+    def __init__(self, form: Any, container: dict[str, Any] | None = None) -> None:
+        container = container or {}
+        self.form = form
+        self.extra = {k: v for k, v in container.items() if k not in SHOWN_KEYS}
+        self.name = _text(container.get("name", ""), "web")
+        self.image = _text(
+            container.get("image", ""),
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-app:36",
+            "460px",
+        )
+        self.essential = widgets.Checkbox(
+            value=bool(container.get("essential", True)), indent=False
+        )
+        self.command = _text(_join(container.get("command")), "/usr/local/my-app/entrypoint.sh")
+        self.entry_point = _text(_join(container.get("entryPoint")), "sh -c")
+        self.environment = widgets.Textarea(
+            value="\n".join(
+                f"{item.get('name', '')}={item.get('value', '')}"
+                for item in container.get("environment") or []
+            ),
+            placeholder="NAME=value, one a line",
+            layout={"width": "460px", "height": "60px"},
+        )
+        log = container.get("logConfiguration")
+        options = (log or {}).get("options") or {}
+        self.log_extra = {k: v for k, v in (log or {}).items() if k not in ("logDriver", "options")}
+        self.log_on = widgets.Checkbox(
+            value=log is None or log.get("logDriver") == "awslogs",
+            description="Send logs to CloudWatch (awslogs)",
+            indent=False,
+        )
+        self.log_other = log if log is not None and log.get("logDriver") != "awslogs" else None
+        self.log_group = _text(options.get("awslogs-group", ""), "/ecs/my-app")
+        self.log_group_auto = "awslogs-group" not in options
+        self.log_region = _text(options.get("awslogs-region", form.session.region), "", "140px")
+        self.log_prefix = _text(options.get("awslogs-stream-prefix", "ecs"), "ecs", "140px")
+        self.log_options_extra = {
+            k: v
+            for k, v in options.items()
+            if k not in ("awslogs-group", "awslogs-region", "awslogs-stream-prefix")
+        }
+        self.create_group = widgets.Checkbox(
+            value=True, description="Create the log group on register", indent=False
+        )
+        self.create_group.add_class("ecskit-create-log-group")
+        self.log_group.observe(self._group_typed, names="value")
+
+        self.remove = _button("Remove container", "ecskit-remove-container")
+        self.up = _button("↑", "ecskit-move-up", "Move up")
+        self.down = _button("↓", "ecskit-move-down", "Move down")
+        self.add_port_button = _button("Add port mapping", "ecskit-add-port")
+        self.remove.on_click(lambda _: form.remove_container(self))
+        self.up.on_click(lambda _: form.move_container(self, -1))
+        self.down.on_click(lambda _: form.move_container(self, +1))
+        self.add_port_button.on_click(lambda _: self.add_port())
+        self.ports: list[PortMappingRow] = []
+        self.ports_box = widgets.VBox()
+        self.heading = widgets.HTML()
+
+        self.anchor = Field("")
+        self.f_name = Field("", self.name, label="Container name", name="container-name")
+        self.f_image = Field(
+            "",
+            self.image,
+            label="Image URI",
+            help="e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-app:36 (36 is its tag)",
+            name="image",
+        )
+        self.f_essential = Field("", self.essential, label="Essential", name="essential")
+        self.f_command = Field(
+            "",
+            self.command,
+            label="Command",
+            help="Words as a shell splits them, e.g. /usr/local/my-app/entrypoint.sh --port 80",
+            name="command",
+        )
+        self.f_entry = Field("", self.entry_point, label="Entry point", name="entry-point")
+        self.f_ports = Field(
+            "",
+            self.ports_box,
+            label="Port mappings",
+            name="port-mappings",
+            extra=[self.add_port_button],
+        )
+        self.f_env = Field("", self.environment, label="Environment", name="environment")
+        self.log_box = widgets.HBox(
+            [
+                widgets.HTML("group"),
+                self.log_group,
+                widgets.HTML("region"),
+                self.log_region,
+                widgets.HTML("stream prefix"),
+                self.log_prefix,
+            ]
+        )
+        self.f_log = Field(
+            "",
+            widgets.VBox([self.log_on, self.log_box, self.create_group]),
+            label="Log configuration",
+            name="log-configuration",
+        )
+        self.box = widgets.VBox()
+        self.box.add_class("ecskit-section")
+        self.box.add_class("ecskit-container")
+        for mapping in container.get("portMappings") or []:
+            self.add_port(mapping, quiet=True)
+        form.watch(
+            self.name,
+            self.image,
+            self.essential,
+            self.command,
+            self.entry_point,
+            self.environment,
+            self.log_on,
+            self.log_group,
+            self.log_region,
+            self.log_prefix,
+        )
+
+    # --- paths and layout ---------------------------------------------------------------
+
+    def repath(self, index: int) -> None:
+        self.index = index
+        base = f"containerDefinitions[{index}]"
+        self.path = base
+        self.anchor.path = base
+        for field, key in (
+            (self.f_name, "name"),
+            (self.f_image, "image"),
+            (self.f_essential, "essential"),
+            (self.f_command, "command"),
+            (self.f_entry, "entryPoint"),
+            (self.f_ports, "portMappings"),
+            (self.f_env, "environment"),
+            (self.f_log, "logConfiguration"),
+        ):
+            old = f"ecskit-field-{slug(field.path)}" if field.path else ""
+            if old:
+                field.box.remove_class(old)
+            field.path = f"{base}.{key}"
+            field.box.add_class(f"ecskit-field-{slug(field.path)}")
+        for number, row in enumerate(self.ports):
+            row.repath(f"{base}.portMappings[{number}]")
+        self.box.remove_class(f"ecskit-container-{getattr(self, '_css_index', index)}")
+        self.box.add_class(f"ecskit-container-{index}")
+        self._css_index = index
+
+    def render(self, host_allowed: bool) -> None:
+        self.heading.value = f"<b>Container {self.index + 1}</b>"
+        for row in self.ports:
+            row.render(host_allowed)
+        self.ports_box.children = [row.box for row in self.ports]
+        self.log_box.layout.display = "" if self.log_on.value else "none"
+        self.create_group.layout.display = "" if self.log_on.value else "none"
+        self.box.children = [
+            widgets.HBox([self.heading, self.up, self.down, self.remove]),
+            self.anchor.box,
+            self.f_name.box,
+            self.f_image.box,
+            self.f_essential.box,
+            self.f_command.box,
+            self.f_entry.box,
+            self.f_ports.box,
+            self.f_env.box,
+            self.f_log.box,
+        ]
+
+    def fields(self) -> list[Field]:
+        own = [
+            self.anchor,
+            self.f_name,
+            self.f_image,
+            self.f_essential,
+            self.f_command,
+            self.f_entry,
+            self.f_ports,
+            self.f_env,
+            self.f_log,
+        ]
+        return own + [field for row in self.ports for field in row.fields()]
+
+    # --- actions ------------------------------------------------------------------------
+
+    def add_port(
+        self, mapping: dict[str, Any] | None = None, quiet: bool = False
+    ) -> PortMappingRow:
+        row = PortMappingRow(self, mapping)
+        self.ports.append(row)
+        self.form.watch(*row.inputs())
+        if not quiet:
+            self.form.containers_changed()
+        return row
+
+    def remove_port(self, row: PortMappingRow) -> None:
+        self.ports.remove(row)
+        self.form.containers_changed()
+
+    def follow_family(self, old_family: str, family: str) -> None:
+        """Keep the log group `/ecs/<family>` while the user has not typed their own."""
+        if self.log_group_auto or self.log_group.value in ("", f"/ecs/{old_family}"):
+            self._following = True
+            try:
+                self.log_group.value = f"/ecs/{family}" if family else ""
+            finally:
+                self._following = False
+            self.log_group_auto = True
+
+    def _group_typed(self, _: Any) -> None:
+        if not getattr(self, "_following", False):
+            self.log_group_auto = False
+
+    # --- request ------------------------------------------------------------------------
+
+    def build(self, host_allowed: bool) -> dict[str, Any]:
+        form = self.form
+        body: dict[str, Any] = {
+            "name": self.name.value.strip(),
+            "image": self.image.value.strip(),
+            "essential": bool(self.essential.value),
+        }
+        for key, widget, label in (
+            ("command", self.command, "Command"),
+            ("entryPoint", self.entry_point, "Entry point"),
+        ):
+            words = _split(
+                widget.value,
+                lambda m, k=key, lb=label: form.bad(
+                    f"{self.path}.{k}", f"{lb}: {m}. Close the quote or remove it."
+                ),
+            )
+            if words:
+                body[key] = words
+        if self.ports:
+            body["portMappings"] = [row.build(form, host_allowed) for row in self.ports]
+        environment = []
+        for number, line in enumerate(self.environment.value.splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, sep, value = line.partition("=")
+            if not sep or not name.strip():
+                form.bad(
+                    f"{self.path}.environment",
+                    f"Environment line {number} ({line.strip()!r}) needs the form NAME=value.",
+                )
+                continue
+            environment.append({"name": name.strip(), "value": value})
+        if environment:
+            body["environment"] = environment
+        if self.log_on.value:
+            options = {
+                "awslogs-group": self.log_group.value.strip(),
+                "awslogs-region": self.log_region.value.strip(),
+                "awslogs-stream-prefix": self.log_prefix.value.strip(),
+                **self.log_options_extra,
+            }
+            body["logConfiguration"] = {
+                "logDriver": "awslogs",
+                "options": options,
+                **self.log_extra,
+            }
+        elif self.log_other is not None:
+            body["logConfiguration"] = self.log_other
+        body.update(self.extra)
+        return body
+
+    def log_group_to_create(self) -> str | None:
+        if self.log_on.value and self.create_group.value and self.log_group.value.strip():
+            return str(self.log_group.value.strip())
+        return None
+
+
+def _join(words: list[str] | None) -> str:
+    return shlex.join(words) if words else ""
+
+
+def _split(text: str, complain: Callable[[str], None]) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError as error:
+        complain(str(error))
+        return []

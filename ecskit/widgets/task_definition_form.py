@@ -1,0 +1,458 @@
+"""TaskDefinitionForm: write a task definition, see every problem beside its field, register it.
+
+>>> form = TaskDefinitionForm(session)          # doctest: +SKIP
+>>> form.family.value = "web"                   # doctest: +SKIP
+>>> form.submit.click()                         # doctest: +SKIP   -> "web:1"
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from .. import ops
+from ._containers import ContainerEditor
+from ._fields import Field
+from ._form import Form
+
+LAUNCH_TYPES = [
+    ("AWS Fargate", "FARGATE"),
+    ("Amazon EC2 instances", "EC2"),
+    ("External instances (ECS Anywhere)", "EXTERNAL"),
+]
+PLATFORMS = [
+    ("Linux/X86_64", ("LINUX", "X86_64")),
+    ("Linux/ARM64", ("LINUX", "ARM64")),
+    ("Windows Server 2022 Full/X86_64", ("WINDOWS_SERVER_2022_FULL", "X86_64")),
+    ("Windows Server 2022 Core/X86_64", ("WINDOWS_SERVER_2022_CORE", "X86_64")),
+    ("Windows Server 2019 Full/X86_64", ("WINDOWS_SERVER_2019_FULL", "X86_64")),
+    ("Windows Server 2019 Core/X86_64", ("WINDOWS_SERVER_2019_CORE", "X86_64")),
+    ("Windows Server 2016 Full/X86_64", ("WINDOWS_SERVER_2016_FULL", "X86_64")),
+    ("Windows Server 2004 Core/X86_64", ("WINDOWS_SERVER_2004_CORE", "X86_64")),
+    ("Windows Server 20H2 Core/X86_64", ("WINDOWS_SERVER_20H2_CORE", "X86_64")),
+]
+# The console's one-line explanation of each network mode ("" = Windows' default: no networkMode).
+NETWORK_MODES = {
+    "awsvpc": "Each task gets its own elastic network interface (ENI); services and tasks then "
+    "need subnets, security groups and a public-IP choice. Required on Fargate.",
+    "bridge": "Docker's built-in virtual network inside each EC2 instance; container ports map "
+    "to static or dynamic host ports.",
+    "host": "Containers use the instance's network directly: one copy of the task per instance "
+    "when ports are mapped.",
+    "none": "No external network connectivity.",
+    "": "Windows' default: Docker's built-in virtual network on Windows (no networkMode sent).",
+}
+# Where a port mapping may name its own host port (awsvpc and host use the container port).
+HOST_PORT_MODES = ("bridge", "")
+# Keys the form shows; other keys of a loaded body are kept as they were.
+SHOWN_KEYS = (
+    "family",
+    "requiresCompatibilities",
+    "runtimePlatform",
+    "networkMode",
+    "cpu",
+    "memory",
+    "taskRoleArn",
+    "executionRoleArn",
+    "containerDefinitions",
+)
+# Keys a describe answer adds that a register request cannot carry.
+DESCRIBED_ONLY = (
+    "taskDefinitionArn",
+    "revision",
+    "status",
+    "requiresAttributes",
+    "compatibilities",
+    "registeredAt",
+    "registeredBy",
+    "deregisteredAt",
+    "deleteRequestedAt",
+)
+
+
+def _rules() -> Any:
+    from .. import rules
+
+    return rules
+
+
+def cpu_label(units: int) -> str:
+    vcpu = units / 1024
+    return f"{vcpu:g} vCPU".lstrip("0") if vcpu < 1 else f"{vcpu:g} vCPU"
+
+
+def memory_label(mib: int) -> str:
+    return f"{mib / 1024:g} GB"
+
+
+def request_body(described: dict[str, Any]) -> dict[str, Any]:
+    """A RegisterTaskDefinition body from a DescribeTaskDefinition answer (for a new revision)."""
+    return {k: v for k, v in described.items() if k not in DESCRIBED_ONLY}
+
+
+class TaskDefinitionForm(Form):
+    """The console's "Create new task definition", checked as you type.
+
+    `form.body` is the RegisterTaskDefinition request; `form.load(body)` fills the form from one;
+    `form.on_register(callback)` is called with the registered revision's description.
+    """
+
+    kind = "task-definition"
+    operation = "register_task_definition"
+    submit_label = "Register"
+    submit_class = "ecskit-register"
+    title = "Task definition"
+
+    def __init__(self, session: Any = None, body: dict[str, Any] | None = None) -> None:
+        super().__init__(session)
+        rules = _rules()
+        self.extra: dict[str, Any] = {}
+        self.containers: list[ContainerEditor] = []
+        self._family_before = ""
+
+        self.family = widgets.Text(placeholder="my-app", layout={"width": "300px"})
+        self.launch_type = widgets.Dropdown(options=LAUNCH_TYPES, value="FARGATE")
+        self.platform = widgets.Dropdown(options=PLATFORMS, value=("LINUX", "X86_64"))
+        self.network_mode = widgets.Dropdown(options=[("awsvpc", "awsvpc")], value="awsvpc")
+        self.network_help = widgets.HTML()
+        self.network_help.add_class("ecskit-network-help")
+        cpu_options = [(cpu_label(units), str(units)) for units in rules.FARGATE_CPU_UNITS]
+        self.fargate_cpu = widgets.Dropdown(options=cpu_options, value=str(1024))
+        self.fargate_memory = widgets.Dropdown(options=[("", "")], value="")
+        self.ec2_cpu = widgets.Text(placeholder="e.g. 512 or 0.5 vCPU (optional)")
+        self.ec2_memory = widgets.Text(placeholder="e.g. 1024 or 3GB (optional)")
+        for item in (self.fargate_cpu, self.ec2_cpu):
+            item.add_class("ecskit-cpu")
+        for item in (self.fargate_memory, self.ec2_memory):
+            item.add_class("ecskit-memory")
+        self.cpu_box = widgets.HBox()
+        self.memory_box = widgets.HBox()
+        self.task_role = widgets.Dropdown(options=[("None", "")], value="")
+        self.execution_role = widgets.Dropdown(options=[("None", "")], value="")
+        self.create_role = widgets.Button(
+            description="Create ecsTaskExecutionRole", layout={"width": "auto"}
+        )
+        self.create_role.add_class("ecskit-create-execution-role")
+        self.create_role.on_click(self._on_create_role)
+        self.refresh_roles_button = widgets.Button(description="↻", tooltip="Reload roles")
+        self.refresh_roles_button.layout.width = "40px"
+        self.refresh_roles_button.on_click(lambda _: self.refresh_roles())
+        self.role_message = widgets.HTML()
+        self.add_container_button = widgets.Button(description="Add container")
+        self.add_container_button.add_class("ecskit-add-container")
+        self.add_container_button.on_click(lambda _: self.add_container())
+        self.containers_box = widgets.VBox()
+
+        self.static_fields = [
+            Field(
+                "family",
+                self.family,
+                label="Task definition family",
+                help="Groups the revisions of one task definition: the first registered is 1.",
+            ),
+            Field(
+                "requiresCompatibilities",
+                self.launch_type,
+                label="Launch type",
+                help="Where tasks run; the definition is checked against what it allows.",
+                name="launch-type",
+            ),
+            Field(
+                "runtimePlatform",
+                self.platform,
+                label="OS / Architecture",
+                help="All tasks of a service share it. Linux/ARM64 runs on Graviton.",
+                name="platform",
+            ),
+            Field(
+                "networkMode",
+                self.network_mode,
+                label="Network mode",
+                name="network-mode",
+                extra=[self.network_help],
+            ),
+            Field("cpu", self.cpu_box, label="Task CPU", name="cpu"),
+            Field("memory", self.memory_box, label="Task memory", name="memory"),
+            Field(
+                "taskRoleArn",
+                self.task_role,
+                label="Task role",
+                help="The role your containers' code uses to call AWS APIs.",
+                name="task-role",
+            ),
+            Field(
+                "executionRoleArn",
+                self.execution_role,
+                label="Task execution role",
+                help="Lets ECS pull private images and send awslogs logs for you.",
+                name="execution-role",
+                extra=[self.create_role, self.refresh_roles_button],
+            ),
+            Field("containerDefinitions", None, name="containers"),
+        ]
+        self.fields = list(self.static_fields)
+        self.layout_children(
+            [
+                *[field.box for field in self.static_fields[:-1]],
+                self.role_message,
+                widgets.HTML("<h4>Containers</h4>"),
+                self.static_fields[-1].box,
+                self.containers_box,
+                self.add_container_button,
+            ]
+        )
+        self.watch(
+            self.family,
+            self.fargate_cpu,
+            self.fargate_memory,
+            self.ec2_cpu,
+            self.ec2_memory,
+            self.network_mode,
+            self.task_role,
+            self.execution_role,
+        )
+        self.family.observe(self._family_changed, names="value")
+        self.launch_type.observe(self._launch_changed, names="value")
+        self.platform.observe(self._launch_changed, names="value")
+        self.fargate_cpu.observe(self._cpu_changed, names="value")
+        self.network_mode.observe(lambda _: self._render(), names="value")
+        with self.holding():
+            self.refresh_roles()
+            self._launch_changed()
+            self._cpu_changed()
+            if body is not None:
+                self.load(body)
+            else:
+                self.add_container()
+
+    # --- construction from what exists ---------------------------------------------------
+
+    @classmethod
+    def from_revision(cls, session: Any, revision: str) -> TaskDefinitionForm:
+        """A form holding `family:N` (or a family's latest ACTIVE revision), to register anew."""
+        from ._form import default_session
+
+        session = default_session(session)
+        described = ops.describe_task_definition(session, revision)
+        return cls(session, body=request_body(described))
+
+    def on_register(self, callback: Any, remove: bool = False) -> None:
+        """Call `callback(task_definition)` after each successful register."""
+        self._on(callback, remove)
+
+    # --- reacting to changes -------------------------------------------------------------
+
+    @property
+    def fargate(self) -> bool:
+        return self.launch_type.value == "FARGATE"
+
+    @property
+    def windows(self) -> bool:
+        return str(self.platform.value[0]).startswith("WINDOWS")
+
+    def _family_changed(self, change: Any) -> None:
+        with self.holding():
+            for editor in self.containers:
+                editor.follow_family(self._family_before, change["new"].strip())
+        self._family_before = change["new"].strip()
+
+    def _launch_changed(self, _: Any = None) -> None:
+        modes = list(_rules().network_modes_for(self.launch_type.value))
+        if self.windows and self.launch_type.value != "FARGATE" and "" not in modes:
+            modes.append("")
+        current = self.network_mode.value
+        with self.holding():
+            self.network_mode.options = [(mode or "default", mode) for mode in modes]
+            self.network_mode.value = current if current in modes else modes[0]
+            fargate = self.fargate
+            self.cpu_box.children = [self.fargate_cpu if fargate else self.ec2_cpu]
+            self.memory_box.children = [self.fargate_memory if fargate else self.ec2_memory]
+            self._render()
+
+    def _cpu_changed(self, _: Any = None) -> None:
+        options = _rules().fargate_memory_options(int(self.fargate_cpu.value))
+        current = self.fargate_memory.value
+        values = [str(mib) for mib in options]
+        with self.holding():
+            self.fargate_memory.options = [(memory_label(mib), str(mib)) for mib in options]
+            self.fargate_memory.value = current if current in values else values[0]
+
+    def _render(self) -> None:
+        mode = self.network_mode.value or ""
+        self.network_help.value = (
+            f'<span style="color:#555;font-size:12px">{escape(NETWORK_MODES.get(mode, ""))}</span>'
+        )
+        host_allowed = mode in HOST_PORT_MODES
+        for index, editor in enumerate(self.containers):
+            editor.repath(index)
+            editor.render(host_allowed)
+        self.containers_box.children = [editor.box for editor in self.containers]
+        self.fields = self.static_fields + [
+            field for editor in self.containers for field in editor.fields()
+        ]
+        self._changed()
+
+    def containers_changed(self) -> None:
+        self._render()
+
+    def add_container(self, container: dict[str, Any] | None = None) -> ContainerEditor:
+        """Add a container (empty, or from a container definition) at the end."""
+        editor = ContainerEditor(self, container)
+        if container is None:
+            editor.follow_family("", self.family.value.strip())
+        self.containers.append(editor)
+        self._render()
+        return editor
+
+    def remove_container(self, editor: ContainerEditor) -> None:
+        self.containers.remove(editor)
+        self._render()
+
+    def move_container(self, editor: ContainerEditor, delta: int) -> None:
+        index = self.containers.index(editor)
+        target = max(0, min(len(self.containers) - 1, index + delta))
+        self.containers.insert(target, self.containers.pop(index))
+        self._render()
+
+    # --- roles ---------------------------------------------------------------------------
+
+    def refresh_roles(self) -> None:
+        """Fill both role lists from the account's roles that trust ecs-tasks.amazonaws.com."""
+        try:
+            roles = ops.task_roles(self.session)
+        except ops.OpError as error:
+            self.role_message.value = f'<span class="ecskit-error">{escape(error.message)}</span>'
+            roles = []
+        options = [("None", "")] + [(role["name"], role["arn"]) for role in roles]
+        with self.holding():
+            for dropdown in (self.task_role, self.execution_role):
+                current = dropdown.value
+                known = [value for _, value in options]
+                extra = [(current.rsplit("/", 1)[-1], current)] if current not in known else []
+                dropdown.options = options + extra
+                dropdown.value = current
+
+    def _on_create_role(self, _: Any) -> None:
+        try:
+            arn = ops.create_task_execution_role(self.session)
+        except ops.OpError as error:
+            self.role_message.value = f'<span class="ecskit-error">{escape(error.message)}</span>'
+            return
+        self.role_message.value = f"Created or found <code>{escape(arn)}</code>."
+        self.refresh_roles()
+        self.execution_role.value = arn
+
+    def _set_role(self, dropdown: widgets.Dropdown, arn: str) -> None:
+        known = [value for _, value in dropdown.options]
+        if arn and arn not in known:
+            dropdown.options = [*dropdown.options, (arn.rsplit("/", 1)[-1], arn)]
+        dropdown.value = arn
+
+    # --- the request ---------------------------------------------------------------------
+
+    def integer(self, text: str, path: str, label: str) -> int | None:
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            return int(text)
+        except ValueError:
+            self.bad(path, f"{label} must be a whole number, like 80; {text!r} is not.")
+            return None
+
+    def _size(self) -> tuple[str | None, str | None]:
+        if self.fargate:
+            return self.fargate_cpu.value, self.fargate_memory.value or None
+        rules = _rules()
+        values: list[str | None] = []
+        for text, parse, path, example in (
+            (self.ec2_cpu.value, rules.parse_cpu, "cpu", "512 or 0.5 vCPU"),
+            (self.ec2_memory.value, rules.parse_memory, "memory", "1024 or 3GB"),
+        ):
+            if not text.strip():
+                values.append(None)
+                continue
+            try:
+                values.append(str(parse(text)))
+            except (ValueError, TypeError) as error:
+                values.append(None)
+                self.bad(path, f"{error} Write it like {example}." if str(error) else example)
+        return values[0], values[1]
+
+    def build(self) -> dict[str, Any]:
+        family, arch = self.platform.value
+        body: dict[str, Any] = {
+            "family": self.family.value.strip(),
+            "requiresCompatibilities": [self.launch_type.value],
+            "runtimePlatform": {"operatingSystemFamily": family, "cpuArchitecture": arch},
+        }
+        if self.network_mode.value:
+            body["networkMode"] = self.network_mode.value
+        cpu, memory = self._size()
+        if cpu is not None:
+            body["cpu"] = cpu
+        if memory is not None:
+            body["memory"] = memory
+        if self.task_role.value:
+            body["taskRoleArn"] = self.task_role.value
+        if self.execution_role.value:
+            body["executionRoleArn"] = self.execution_role.value
+        host_allowed = (self.network_mode.value or "") in HOST_PORT_MODES
+        body["containerDefinitions"] = [editor.build(host_allowed) for editor in self.containers]
+        body.update(self.extra)
+        return body
+
+    def load(self, body: dict[str, Any]) -> None:
+        """Fill the form from a RegisterTaskDefinition body (or a describe answer)."""
+        body = request_body(body)
+        with self.holding():
+            self.extra = {k: v for k, v in body.items() if k not in SHOWN_KEYS}
+            self._family_before = ""
+            self.family.value = str(body.get("family", ""))
+            self._family_before = self.family.value
+            required = body.get("requiresCompatibilities") or ["EC2"]
+            self.launch_type.value = (
+                required[0] if required[0] in dict((v, k) for k, v in LAUNCH_TYPES) else "EC2"
+            )
+            platform = body.get("runtimePlatform") or {}
+            wanted = (
+                platform.get("operatingSystemFamily", "LINUX"),
+                platform.get("cpuArchitecture", "X86_64"),
+            )
+            if wanted in [value for _, value in PLATFORMS]:
+                self.platform.value = wanted
+            self._launch_changed()
+            mode = body.get("networkMode", "" if self.windows else "bridge")
+            if self.fargate:
+                mode = body.get("networkMode", "awsvpc")
+            if mode not in [value for _, value in self.network_mode.options]:
+                self.network_mode.options = [*self.network_mode.options, (mode, mode)]
+            self.network_mode.value = mode
+            cpu, memory = str(body.get("cpu", "")), str(body.get("memory", ""))
+            if self.fargate:
+                if cpu in [value for _, value in self.fargate_cpu.options]:
+                    self.fargate_cpu.value = cpu
+                self._cpu_changed()
+                if memory in [value for _, value in self.fargate_memory.options]:
+                    self.fargate_memory.value = memory
+            else:
+                self.ec2_cpu.value, self.ec2_memory.value = cpu, memory
+            self._set_role(self.task_role, str(body.get("taskRoleArn", "")))
+            self._set_role(self.execution_role, str(body.get("executionRoleArn", "")))
+            self.containers = []
+            for container in body.get("containerDefinitions") or []:
+                self.containers.append(ContainerEditor(self, container))
+            self._render()
+
+    def send_request(self, body: dict[str, Any]) -> Any:
+        described = ops.register_task_definition(self.session, body)
+        for group in {e.log_group_to_create() for e in self.containers} - {None}:
+            ops.create_log_group(self.session, str(group))
+        return described
+
+    def done(self, answer: Any) -> str:
+        name = f"{answer['family']}:{answer['revision']}"
+        self.registered = name
+        return f'Registered <b class="ecskit-registered">{escape(name)}</b>'
