@@ -58,6 +58,9 @@ def plain_errors(action: str) -> Iterator[None]:
         info = error.response.get("Error", {})
         code = str(info.get("Code", "")) or type(error).__name__
         text = str(info.get("Message", "")) or str(error)
+        if "<html" in text.lower() or "<!doctype" in text.lower():
+            # an endpoint's crash page: the sandbox lacks this call or this case of it
+            text = "the endpoint failed with an internal error (it may not support this request)"
         raise OpError(f"Could not {action}: {text} ({code})", code) from None
     except botocore.exceptions.ParamValidationError as error:
         report = str(error.kwargs.get("report", error)).strip()

@@ -1,0 +1,252 @@
+"""What the console's list views show, as plain rows (dicts): no widgets, easy to test.
+
+>>> [row["family"] for row in families(session)]      # doctest: +SKIP
+['web', 'worker']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from . import ops
+
+# Keys of a described revision that change with every registration, not with what it runs.
+REVISION_METADATA = frozenset(
+    {
+        "taskDefinitionArn",
+        "revision",
+        "status",
+        "registeredAt",
+        "registeredBy",
+        "deregisteredAt",
+        "deleteRequestedAt",
+    }
+)
+_REVISION_ARN = re.compile(r"task-definition/(?P<family>[^:]+):(?P<revision>\d+)$")
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
+    return [
+        item for page in client.get_paginator(operation).paginate(**kwargs) for item in page[key]
+    ]
+
+
+def deployment_status(services: list[dict[str, Any]]) -> str:
+    """One line on the cluster's deployments, e.g. "2 completed, 1 in progress" ("—" if none)."""
+    counts: dict[str, int] = {}
+    for service in services:
+        for deployment in service.get("deployments") or []:
+            if deployment.get("status") != "PRIMARY":
+                continue
+            state = str(deployment.get("rolloutState") or "IN_PROGRESS")
+            counts[state] = counts.get(state, 0) + 1
+    words = {"COMPLETED": "completed", "IN_PROGRESS": "in progress", "FAILED": "failed"}
+    return ", ".join(f"{n} {words.get(s, s.lower())}" for s, n in sorted(counts.items())) or "—"
+
+
+def clusters(session: Any) -> list[dict[str, Any]]:
+    """The clusters list: name, active services, running/pending tasks, deployments, insights."""
+    ecs = session.ecs
+    with ops.plain_errors("list clusters"):
+        arns = _pages(ecs, "list_clusters", "clusterArns")
+        described = []
+        for chunk in _chunks(arns, 100):
+            described += ecs.describe_clusters(clusters=chunk, include=["SETTINGS"])["clusters"]
+        rows = []
+        for cluster in sorted(described, key=lambda c: c["clusterName"]):
+            service_arns = _pages(
+                ecs, "list_services", "serviceArns", cluster=cluster["clusterArn"]
+            )
+            services = []
+            for chunk in _chunks(service_arns, 10):
+                services += ecs.describe_services(cluster=cluster["clusterArn"], services=chunk)[
+                    "services"
+                ]
+            settings = {s["name"]: s["value"] for s in cluster.get("settings") or []}
+            rows.append(
+                {
+                    "name": cluster["clusterName"],
+                    "arn": cluster["clusterArn"],
+                    "status": cluster.get("status", ""),
+                    "services": int(cluster.get("activeServicesCount", 0)),
+                    "running": int(cluster.get("runningTasksCount", 0)),
+                    "pending": int(cluster.get("pendingTasksCount", 0)),
+                    "deployments": deployment_status(services),
+                    "container_insights": settings.get("containerInsights", "disabled"),
+                }
+            )
+    return rows
+
+
+def namespaces(session: Any) -> list[dict[str, Any]]:
+    """The namespaces list: Cloud Map id, short name, created (newest first)."""
+    with ops.plain_errors("list namespaces"):
+        found = _pages(session.servicediscovery, "list_namespaces", "Namespaces")
+    rows = [
+        {
+            "id": item["Id"],
+            "name": item["Name"],
+            "arn": item["Arn"],
+            "type": item.get("Type", ""),
+            "created": item.get("CreateDate"),
+        }
+        for item in found
+    ]
+    epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return sorted(rows, key=lambda row: row["created"] or epoch, reverse=True)
+
+
+def parse_revision_arn(arn: str) -> tuple[str, int]:
+    """("web", 3) from arn:aws:ecs:…:task-definition/web:3."""
+    found = _REVISION_ARN.search(arn)
+    if not found:
+        raise ValueError(f"{arn!r} is not a task definition revision ARN")
+    return found["family"], int(found["revision"])
+
+
+def families(session: Any) -> list[dict[str, Any]]:
+    """Each family with an ACTIVE revision: family, latest ACTIVE revision, count of ACTIVE ones."""
+    with ops.plain_errors("list task definitions"):
+        arns = _pages(session.ecs, "list_task_definitions", "taskDefinitionArns", status="ACTIVE")
+    latest: dict[str, dict[str, Any]] = {}
+    for arn in arns:
+        family, revision = parse_revision_arn(arn)
+        row = latest.setdefault(family, {"family": family, "revision": 0, "active": 0})
+        row["active"] += 1
+        if revision > row["revision"]:
+            row.update(revision=revision, arn=arn, latest=f"{family}:{revision}")
+    return [latest[name] for name in sorted(latest)]
+
+
+def revisions(session: Any, family: str, status: str = "ALL") -> list[dict[str, Any]]:
+    """The revisions of one family, newest first: revision, status ("ACTIVE"/"INACTIVE"), arn."""
+    rows = []
+    states = ("ACTIVE", "INACTIVE") if status == "ALL" else (status,)
+    with ops.plain_errors(f"list the revisions of {family}"):
+        for state in states:
+            arns = _pages(
+                session.ecs,
+                "list_task_definitions",
+                "taskDefinitionArns",
+                familyPrefix=family,
+                status=state,
+            )
+            for arn in arns:
+                name, revision = parse_revision_arn(arn)
+                if name == family:  # familyPrefix also matches longer names
+                    rows.append(
+                        {
+                            "revision": revision,
+                            "status": state,
+                            "arn": arn,
+                            "name": f"{name}:{revision}",
+                        }
+                    )
+    return sorted(rows, key=lambda row: row["revision"], reverse=True)
+
+
+def flatten(value: Any, path: str = "") -> dict[str, Any]:
+    """{"containerDefinitions[0].image": "nginx", ...}: every leaf of a JSON value by its path."""
+    if isinstance(value, dict) and value:
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(flatten(item, f"{path}.{key}" if path else str(key)))
+        return out
+    if isinstance(value, list) and value:
+        out = {}
+        for index, item in enumerate(value):
+            out.update(flatten(item, f"{path}[{index}]"))
+        return out
+    return {path: value}
+
+
+def diff_revisions(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
+    """The paths whose values differ between two revisions (metadata ignored), in path order.
+
+    Each row: {"path", "a", "b", "change"}: "changed", "added" or "removed" (that side is None).
+    """
+    left = flatten({k: v for k, v in a.items() if k not in REVISION_METADATA})
+    right = flatten({k: v for k, v in b.items() if k not in REVISION_METADATA})
+    rows = []
+    missing = object()
+    for path in sorted(set(left) | set(right), key=_path_key):
+        old, new = left.get(path, missing), right.get(path, missing)
+        if old != new:
+            rows.append(
+                {
+                    "path": path,
+                    "a": None if old is missing else old,
+                    "b": None if new is missing else new,
+                    "change": "added"
+                    if old is missing
+                    else "removed"
+                    if new is missing
+                    else "changed",
+                }
+            )
+    return rows
+
+
+def _path_key(path: str) -> list[Any]:
+    # containerDefinitions[10] sorts after containerDefinitions[9]
+    return [int(part) if part.isdigit() else part for part in re.split(r"\[(\d+)\]", path)]
+
+
+def metrics(
+    session: Any, cluster: str, service: str | None = None, minutes: int = 60, period: int = 60
+) -> dict[str, list[tuple[dt.datetime, float]]]:
+    """CPU and memory utilization (%) over the last `minutes`, from CloudWatch.
+
+    Reads `AWS/ECS` (always published for services) and falls back to `ECS/ContainerInsights`.
+    """
+    end = dt.datetime.now(dt.timezone.utc)
+    start = end - dt.timedelta(minutes=minutes)
+    dimensions = [{"Name": "ClusterName", "Value": cluster}]
+    if service:
+        dimensions.append({"Name": "ServiceName", "Value": service})
+    series: dict[str, list[tuple[dt.datetime, float]]] = {}
+    with ops.plain_errors(f"read the metrics of {service or cluster}"):
+        for metric in ("CPUUtilization", "MemoryUtilization"):
+            points: list[tuple[dt.datetime, float]] = []
+            for namespace in ("AWS/ECS", "ECS/ContainerInsights"):
+                answer = session.cloudwatch.get_metric_statistics(
+                    Namespace=namespace,
+                    MetricName=metric,
+                    Dimensions=dimensions,
+                    StartTime=start,
+                    EndTime=end,
+                    Period=period,
+                    Statistics=["Average"],
+                )
+                points = sorted((p["Timestamp"], float(p["Average"])) for p in answer["Datapoints"])
+                if points:
+                    break
+            series[metric] = points
+    return series
+
+
+def log_lines(session: Any, group: str, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest `limit` events of an awslogs group as {"time", "stream", "message"}."""
+    logs = session.logs
+    with ops.plain_errors(f"read the log group {group}"):
+        try:
+            answer = logs.filter_log_events(logGroupName=group, limit=limit)
+        except logs.exceptions.ResourceNotFoundException:
+            return []
+    events = answer.get("events", [])[-limit:]
+    return [
+        {
+            "time": dt.datetime.fromtimestamp(e["timestamp"] / 1000, dt.timezone.utc),
+            "stream": e.get("logStreamName", ""),
+            "message": e.get("message", ""),
+        }
+        for e in sorted(events, key=lambda e: e["timestamp"])
+    ]

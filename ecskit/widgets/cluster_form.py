@@ -1,0 +1,213 @@
+"""ClusterForm: a cluster on Fargate, on EC2 instances (Auto Scaling group), or external ones."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from .. import ops
+from ._deployment import _safe
+from ._fields import Field
+from ._form import Form
+
+INFRASTRUCTURE = [
+    ("AWS Fargate (serverless)", "FARGATE"),
+    ("Amazon EC2 instances", "EC2"),
+    ("External instances using ECS Anywhere", "EXTERNAL"),
+]
+EXPLAIN = {
+    "FARGATE": "Serverless, pay as you go: no servers to manage, no capacity to plan.",
+    "EC2": "You choose the instance type and how many; an Auto Scaling group is the "
+    "capacity provider.",
+    "EXTERNAL": "Register your own servers or VMs: after creation, run the registration "
+    "command shown below on each of them.",
+}
+NEW_NAMESPACE = "__new__"
+
+
+class ClusterForm(Form):
+    """The console's "Create cluster": `form.body` is the CreateCluster request."""
+
+    kind = "cluster"
+    operation = "create_cluster"
+    submit_label = "Create"
+    submit_class = "ecskit-create"
+    title = "Cluster"
+
+    def __init__(self, session: Any = None) -> None:
+        super().__init__(session)
+        self.extra: dict[str, Any] = {}
+        self.name = widgets.Text(placeholder="my-cluster", layout={"width": "300px"})
+        self.infrastructure = widgets.Dropdown(options=INFRASTRUCTURE, value="FARGATE")
+        self.infra_help = widgets.HTML()
+        self.instance_type = widgets.Text(value="t3.micro", layout={"width": "140px"})
+        self.desired = widgets.BoundedIntText(value=1, min=0, max=1000, layout={"width": "80px"})
+        self.minimum = widgets.BoundedIntText(value=0, min=0, max=1000, layout={"width": "80px"})
+        self.maximum = widgets.BoundedIntText(value=2, min=0, max=1000, layout={"width": "80px"})
+        self.insights = widgets.Checkbox(
+            value=False, description="Use Container Insights (extra cost)", indent=False
+        )
+        self.namespace = widgets.Dropdown(options=[("None", "")], layout={"width": "300px"})
+        self.tags = widgets.Textarea(
+            placeholder="key=value, one a line", layout={"width": "420px", "height": "60px"}
+        )
+        self.registration = widgets.HTML()
+        self.registration.add_class("ecskit-registration-command")
+        self.ec2_box = widgets.HBox(
+            [
+                widgets.HTML("instance type"),
+                self.instance_type,
+                widgets.HTML("desired"),
+                self.desired,
+                widgets.HTML("min"),
+                self.minimum,
+                widgets.HTML("max"),
+                self.maximum,
+            ]
+        )
+        self.fields = [
+            Field("clusterName", self.name, label="Cluster name", name="cluster-name"),
+            Field(
+                "capacityProviders",
+                self.infrastructure,
+                label="Infrastructure",
+                name="infrastructure",
+                extra=[self.infra_help],
+            ),
+            Field("", self.ec2_box, label="EC2 capacity", name="ec2-capacity"),
+            Field("settings", self.insights, label="Monitoring", name="container-insights"),
+            Field(
+                "serviceConnectDefaults",
+                self.namespace,
+                label="Default namespace",
+                help="Services in this cluster connect to each other through it (Cloud Map).",
+                name="namespace",
+            ),
+            Field("tags", self.tags, label="Tags", name="tags"),
+        ]
+        self.layout_children([*(field.box for field in self.fields), self.registration])
+        self.watch(
+            self.name,
+            self.instance_type,
+            self.desired,
+            self.minimum,
+            self.maximum,
+            self.insights,
+            self.namespace,
+            self.tags,
+        )
+        self.infrastructure.observe(self._infrastructure_changed, names="value")
+        with self.holding():
+            self.refresh_namespaces()
+            self._infrastructure_changed()
+
+    def on_create(self, callback: Any, remove: bool = False) -> None:
+        """Call `callback(cluster)` after the cluster is created."""
+        self._on(callback, remove)
+
+    def refresh_namespaces(self) -> None:
+        spaces = _safe(lambda: self.session.servicediscovery.list_namespaces()["Namespaces"], [])
+        current = self.namespace.value
+        options = [("None", ""), ("Create one named like the cluster", NEW_NAMESPACE)]
+        options += [(n["Name"], n["Name"]) for n in spaces]
+        self.namespace.options = options
+        self.namespace.value = current if current in [v for _, v in options] else ""
+
+    def _infrastructure_changed(self, _: Any = None) -> None:
+        kind = self.infrastructure.value
+        self.infra_help.value = (
+            f'<span style="color:#555;font-size:12px">{escape(EXPLAIN[kind])}</span>'
+        )
+        self.fields[2].box.layout.display = "" if kind == "EC2" else "none"
+        self._changed()
+
+    @property
+    def provider_name(self) -> str:
+        return f"{self.name.value.strip()}-ec2"
+
+    def build(self) -> dict[str, Any]:
+        name = self.name.value.strip()
+        body: dict[str, Any] = {"clusterName": name}
+        kind = self.infrastructure.value
+        if kind == "FARGATE":
+            body["capacityProviders"] = ["FARGATE", "FARGATE_SPOT"]
+        elif kind == "EC2":
+            body["capacityProviders"] = [self.provider_name]
+            if not self.instance_type.value.strip():
+                self.bad("", "EC2 capacity needs an instance type, like t3.micro.")
+            if not self.minimum.value <= self.desired.value <= self.maximum.value:
+                self.bad(
+                    "",
+                    "EC2 capacity: desired must be between min and max "
+                    f"(now min {self.minimum.value}, desired {self.desired.value}, "
+                    f"max {self.maximum.value}).",
+                )
+        body["settings"] = [
+            {"name": "containerInsights", "value": "enabled" if self.insights.value else "disabled"}
+        ]
+        namespace = self.namespace.value
+        if namespace:
+            body["serviceConnectDefaults"] = {
+                "namespace": name if namespace == NEW_NAMESPACE else namespace
+            }
+        tags = []
+        for number, line in enumerate(self.tags.value.splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, sep, value = line.partition("=")
+            if not sep or not key.strip():
+                self.bad("tags", f"Tag line {number} ({line.strip()!r}) needs the form key=value.")
+                continue
+            tags.append({"key": key.strip(), "value": value.strip()})
+        if tags:
+            body["tags"] = tags
+        body.update(self.extra)
+        return body
+
+    def load(self, body: dict[str, Any]) -> None:
+        known = ("clusterName", "capacityProviders", "settings", "serviceConnectDefaults", "tags")
+        with self.holding():
+            self.extra = {k: v for k, v in body.items() if k not in known}
+            self.name.value = str(body.get("clusterName", ""))
+            providers = body.get("capacityProviders") or []
+            if any(p not in ("FARGATE", "FARGATE_SPOT") for p in providers):
+                self.infrastructure.value = "EC2"
+            else:
+                self.infrastructure.value = "FARGATE"
+            settings = {s["name"]: s["value"] for s in body.get("settings") or []}
+            self.insights.value = settings.get("containerInsights") in ("enabled", "enhanced")
+            namespace = (body.get("serviceConnectDefaults") or {}).get("namespace", "")
+            if namespace and namespace not in [v for _, v in self.namespace.options]:
+                self.namespace.options = [*self.namespace.options, (namespace, namespace)]
+            self.namespace.value = namespace
+            self.tags.value = "\n".join(
+                f"{t['key']}={t.get('value', '')}" for t in body.get("tags") or []
+            )
+
+    def send_request(self, body: dict[str, Any]) -> Any:
+        name = body["clusterName"]
+        if self.namespace.value == NEW_NAMESPACE:
+            ops.create_namespace(self.session, name)
+        if self.infrastructure.value == "EC2":
+            ops.create_ec2_capacity(
+                self.session,
+                name,
+                instance_type=self.instance_type.value.strip(),
+                desired=self.desired.value,
+                minimum=self.minimum.value,
+                maximum=self.maximum.value,
+            )
+        return ops.create_cluster(self.session, body)
+
+    def done(self, answer: Any) -> str:
+        name = answer["clusterName"]
+        if self.infrastructure.value == "EXTERNAL":
+            command = ops.registration_command(self.session, name)
+            self.registration.value = (
+                "<b>Register an external instance</b> (create an SSM activation first, then run "
+                f"on each server):<pre>{escape(command)}</pre>"
+            )
+        self.refresh_namespaces()
+        return f'Created cluster <b class="ecskit-created">{escape(name)}</b>.'

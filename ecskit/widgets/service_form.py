@@ -1,0 +1,172 @@
+"""ServiceForm: keep N copies of a revision running in a cluster; scale or delete it after."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from .. import ops
+from ._deployment import DeploymentForm, _safe
+from ._fields import Field
+
+
+class ServiceForm(DeploymentForm):
+    """The console's "Create service": `form.body` is the CreateService request.
+
+    After creating, `scale(n)` and `delete()` act on the service; `on_create(callback)` is
+    called with the created service's description.
+    """
+
+    kind = "service"
+    operation = "create_service"
+    submit_label = "Create service"
+    submit_class = "ecskit-create"
+    title = "Service"
+
+    def __init__(self, session: Any = None, task_definition: str | None = None) -> None:
+        super().__init__(session, task_definition)
+        self.service_name = widgets.Text(placeholder="my-service", layout={"width": "300px"})
+        self.desired = widgets.BoundedIntText(value=1, min=0, max=5000, layout={"width": "90px"})
+        self.target_group = widgets.Dropdown(options=[("None", "")], layout={"width": "420px"})
+        self.lb_container = widgets.Text(placeholder="container name")
+        self.lb_port = widgets.BoundedIntText(value=80, min=1, max=65535, layout={"width": "90px"})
+        self.namespace = widgets.Dropdown(options=[("None", "")], layout={"width": "300px"})
+        self.scale_to = widgets.BoundedIntText(value=1, min=0, max=5000, layout={"width": "90px"})
+        self.scale_button = widgets.Button(description="Scale")
+        self.scale_button.add_class("ecskit-scale")
+        self.scale_button.on_click(lambda _: self.scale(self.scale_to.value))
+        self.delete_button = widgets.Button(description="Delete service", button_style="danger")
+        self.delete_button.add_class("ecskit-delete-service")
+        self.delete_button.on_click(lambda _: self.delete())
+        self.manage = widgets.HBox([self.scale_to, self.scale_button, self.delete_button])
+        self.manage.layout.display = "none"
+        self.fields = [
+            *self.placement_fields(),
+            Field("serviceName", self.service_name, label="Service name", name="service-name"),
+            Field("desiredCount", self.desired, label="Desired tasks", name="desired-count"),
+            Field(
+                "loadBalancers",
+                self.target_group,
+                label="Load balancer target group",
+                name="load-balancers",
+                extra=[self.lb_container, self.lb_port],
+            ),
+            Field(
+                "serviceConnectConfiguration",
+                self.namespace,
+                label="Service Connect namespace",
+                name="namespace",
+            ),
+        ]
+        boxes = [field.box for field in self.fields]
+        self.layout_children([*boxes[:5], self.network_box, *boxes[10:], self.manage])
+        self.watch(
+            self.service_name,
+            self.desired,
+            self.target_group,
+            self.lb_container,
+            self.lb_port,
+            self.namespace,
+        )
+        self.start()
+        self.refresh_connections()
+
+    def on_create(self, callback: Any, remove: bool = False) -> None:
+        """Call `callback(service)` after the service is created."""
+        self._on(callback, remove)
+
+    def refresh_connections(self) -> None:
+        groups = _safe(lambda: self.session.elbv2.describe_target_groups()["TargetGroups"], [])
+        spaces = _safe(lambda: self.session.servicediscovery.list_namespaces()["Namespaces"], [])
+        with self.holding():
+            self._keep(
+                self.target_group,
+                [("None", "")] + [(g["TargetGroupName"], g["TargetGroupArn"]) for g in groups],
+            )
+            self._keep(self.namespace, [("None", "")] + [(n["Name"], n["Arn"]) for n in spaces])
+
+    def build(self) -> dict[str, Any]:
+        body = self.placement()
+        body["serviceName"] = self.service_name.value.strip()
+        body["desiredCount"] = int(self.desired.value)
+        if self.target_group.value:
+            described = self.described() or {}
+            first = (described.get("containerDefinitions") or [{}])[0].get("name", "")
+            body["loadBalancers"] = [
+                {
+                    "targetGroupArn": self.target_group.value,
+                    "containerName": self.lb_container.value.strip() or first,
+                    "containerPort": int(self.lb_port.value),
+                }
+            ]
+        if self.namespace.value:
+            body["serviceConnectConfiguration"] = {
+                "enabled": True,
+                "namespace": self.namespace.value,
+            }
+        return body
+
+    def load(self, body: dict[str, Any]) -> None:
+        with self.holding():
+            self.load_placement(body)
+            self.service_name.value = str(body.get("serviceName", ""))
+            self.desired.value = int(body.get("desiredCount", 1))
+            balancers = body.get("loadBalancers") or []
+            if balancers:
+                arn = balancers[0].get("targetGroupArn", "")
+                if arn not in [v for _, v in self.target_group.options]:
+                    self.target_group.options = [*self.target_group.options, (arn, arn)]
+                self.target_group.value = arn
+                self.lb_container.value = balancers[0].get("containerName", "")
+                self.lb_port.value = int(balancers[0].get("containerPort", 80))
+            connect = body.get("serviceConnectConfiguration") or {}
+            if connect.get("namespace"):
+                wanted = connect["namespace"]
+                match = [v for label, v in self.namespace.options if wanted in (label, v)]
+                if not match:
+                    self.namespace.options = [*self.namespace.options, (wanted, wanted)]
+                self.namespace.value = match[0] if match else wanted
+
+    def send_request(self, body: dict[str, Any]) -> Any:
+        return ops.create_service(self.session, body)
+
+    def done(self, answer: Any) -> str:
+        self.manage.layout.display = ""
+        self.scale_to.value = int(answer.get("desiredCount", 0))
+        return (
+            f'Created service <b class="ecskit-created">{escape(answer["serviceName"])}</b> '
+            f"in {escape(self.cluster.value or '')} running {escape(self.revision.value or '')}."
+        )
+
+    def scale(self, desired: int) -> Any:
+        """Set the created service's desired task count."""
+        if not self.answer:
+            self.show_error("Create the service first; then it can be scaled.")
+            return None
+        try:
+            service = ops.scale_service(
+                self.session, self.answer["clusterArn"], self.answer["serviceName"], desired
+            )
+        except ops.OpError as error:
+            self.show_error(error.message)
+            return None
+        self.show_done(f"{escape(service['serviceName'])} now wants {desired} task(s).")
+        return service
+
+    def delete(self) -> Any:
+        """Delete the created service (its tasks stop)."""
+        if not self.answer:
+            self.show_error("There is no created service to delete.")
+            return None
+        try:
+            service = ops.delete_service(
+                self.session, self.answer["clusterArn"], self.answer["serviceName"]
+            )
+        except ops.OpError as error:
+            self.show_error(error.message)
+            return None
+        self.manage.layout.display = "none"
+        self.show_done(f"Deleted {escape(service['serviceName'])}; its tasks are stopping.")
+        return service
