@@ -1,0 +1,60 @@
+"""One snapshot of an account: `snapshot(session)` -> `Inventory` of typed records.
+
+>>> inventory = snapshot(ecskit.connect())           # doctest: +SKIP
+>>> inventory.services                               # doctest: +SKIP
+<12 services>
+"""
+
+from __future__ import annotations
+
+from .account import Inventory
+from .records import (
+    CapacityProvider,
+    Cluster,
+    Container,
+    ContainerInstance,
+    DiscoveryService,
+    Family,
+    LoadBalancer,
+    LogGroup,
+    Namespace,
+    Policy,
+    Record,
+    Repository,
+    Revision,
+    Role,
+    SecurityGroup,
+    Service,
+    Subnet,
+    TargetGroup,
+    Task,
+    Vpc,
+)
+from .snapshot import snapshot
+from .tables import Table
+
+__all__ = [
+    "CapacityProvider",
+    "Cluster",
+    "Container",
+    "ContainerInstance",
+    "DiscoveryService",
+    "Family",
+    "Inventory",
+    "LoadBalancer",
+    "LogGroup",
+    "Namespace",
+    "Policy",
+    "Record",
+    "Repository",
+    "Revision",
+    "Role",
+    "SecurityGroup",
+    "Service",
+    "Subnet",
+    "Table",
+    "TargetGroup",
+    "Task",
+    "Vpc",
+    "snapshot",
+]

@@ -1,0 +1,191 @@
+"""How a snapshot makes its calls: botocore paginators page by page, jobs on a bounded pool.
+
+The main thread owns the inventory; worker threads only make API calls. Each call is a job
+whose answer comes back to the main thread, which records it and submits what it reveals
+(a page of service ARNs becomes describes of ten each, and the next page).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+import botocore.exceptions
+from botocore import xform_name
+
+from .account import Inventory
+
+WORKERS = 8
+# The most each describe accepts (ECS API reference, "Array Members: Maximum number of ... items").
+BATCH = {
+    "DescribeClusters": 100,
+    "DescribeServices": 10,
+    "DescribeTasks": 100,
+    "DescribeContainerInstances": 100,
+    "DescribeCapacityProviders": 100,
+}
+# EC2 accepts up to 200 values per filter.
+FILTER_VALUES = 200
+# The largest page each list allows: fewer pages, fewer calls (ECS ListServices defaults to 10).
+PAGE_SIZE = {
+    "ListClusters": 100,
+    "ListServices": 100,
+    "ListTasks": 100,
+    "ListTaskDefinitions": 100,
+    "ListContainerInstances": 100,
+    "ListNamespaces": 100,
+    "DescribeRepositories": 1000,
+    "ListRoles": 1000,
+    "ListAttachedRolePolicies": 1000,
+    "ListRolePolicies": 1000,
+    "DescribeLogGroups": 50,
+    "DescribeSubnets": 1000,
+    "DescribeSecurityGroups": 1000,
+    "DescribeVpcs": 1000,
+    "DescribeNetworkInterfaces": 1000,
+    "DescribeTargetGroups": 400,
+    "DescribeLoadBalancers": 400,
+}
+DENIED = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedException",
+    "AuthorizationError",
+}
+
+
+def note_for(label: str, error: Exception) -> str:
+    """One line on why `label` could not be seen."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        code = error.response.get("Error", {}).get("Code", "?")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if code in DENIED:
+            return f"{label}: not visible — no permission ({code})"
+        if status >= 500 or code in ("NotImplemented", "InternalFailure", "500"):
+            return f"{label}: not visible — this endpoint does not answer it ({code})"
+        message = error.response.get("Error", {}).get("Message", "")
+        return f"{label}: not visible — {code}: {message}".rstrip(": ")
+    return f"{label}: not visible — {type(error).__name__}: {error}"
+
+
+def in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Crawl:
+    """Jobs on a bounded pool; their answers handled in order of arrival on the main thread."""
+
+    def __init__(
+        self, session: Any, inventory: Inventory, workers: int, progress: Any, page_size: int | None
+    ) -> None:
+        self.session = session
+        self.inv = inventory
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecskit-snapshot")
+        self.pending: dict[Future[Any], tuple[str, Callable[[Any], None]]] = {}
+        self.calls: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        self.bar = progress
+        self.page_size = page_size
+        self.noted: set[str] = set()
+
+    # -- in worker threads ------------------------------------------------------------------
+    def count(self, service: str, operation: str) -> None:
+        with self.lock:
+            self.calls[f"{service}:{operation}"] += 1
+
+    def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
+        client = self.session.client(service)
+        self.count(service, operation)
+        return dict(getattr(client, xform_name(operation))(**params))
+
+    # -- on the main thread -----------------------------------------------------------------
+    def submit(self, label: str, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        self.pending[self.pool.submit(job)] = (label, then)
+        if self.bar is not None:
+            self.bar.total = (self.bar.total or 0) + 1
+            self.bar.refresh()
+
+    def request(
+        self, label: str, service: str, operation: str, then: Callable[[Any], None], **params: Any
+    ) -> None:
+        self.submit(label, lambda: self.call(service, operation, **params), then)
+
+    def pages(
+        self,
+        label: str,
+        service: str,
+        operation: str,
+        key: str,
+        on_items: Callable[[list[Any]], None],
+        on_done: Callable[[], None] | None = None,
+        **params: Any,
+    ) -> None:
+        """Each page through botocore's paginator as its own job; items handed over per page."""
+        client = self.session.client(service)
+        size = PAGE_SIZE.get(operation)
+        if self.page_size:
+            size = min(size or self.page_size, self.page_size)
+        config = {"PageSize": size} if size else {}
+        name = xform_name(operation)
+        pages = iter(client.get_paginator(name).paginate(**params, PaginationConfig=config))
+
+        def step() -> Any:
+            page = next(pages, None)
+            if page is not None:
+                self.count(service, operation)
+            return page
+
+        def then(page: Any) -> None:
+            if page is None:
+                if on_done:
+                    on_done()
+                return
+            on_items(page.get(key, []))
+            self.submit(label, step, then)
+
+        self.submit(label, step, then)
+
+    def note(self, text: str) -> None:
+        if text not in self.noted:
+            self.noted.add(text)
+            self.inv.notes.append(text)
+
+    def run(self) -> None:
+        """Until no job is left: wait for any, hand its answer on (which may add jobs)."""
+        while self.pending:
+            done, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
+            for future in done:
+                label, then = self.pending.pop(future)
+                if self.bar is not None:
+                    self.bar.update(1)
+                try:
+                    answer = future.result()
+                except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+                    self.note(note_for(label, e))
+                    continue
+                then(answer)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.bar is not None:
+            self.bar.close()
