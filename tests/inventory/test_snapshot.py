@@ -142,7 +142,7 @@ def test_an_endpoint_without_an_api_degrades_to_not_visible(session, account) ->
 
 
 def test_tables_render_for_notebooks(known) -> None:
-    account, inv = known
+    _, inv = known
     rows = inv.services.rows
     assert rows == inv.services.to_rows()
     assert rows[0]["name"] == "web" and "raw" not in rows[0]
