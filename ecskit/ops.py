@@ -30,7 +30,24 @@ ECS_TASKS_TRUST = {
         }
     ],
 }
-EC2_INSTANCE_ROLE_NAME = "ecsInstanceRole"
+# What AmazonECSTaskExecutionRolePolicy allows (for backends that lack AWS-managed policies).
+EXECUTION_ROLE_RIGHTS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "ecr:GetAuthorizationToken",
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchGetImage",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+            ],
+            "Resource": "*",
+        }
+    ],
+}
 
 
 class OpError(Exception):
@@ -153,7 +170,17 @@ def create_task_execution_role(session: Any, name: str = EXECUTION_ROLE_NAME) ->
             )["Role"]["Arn"]
         attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
         if EXECUTION_ROLE_POLICY not in {p["PolicyArn"] for p in attached}:
-            iam.attach_role_policy(RoleName=name, PolicyArn=EXECUTION_ROLE_POLICY)
+            try:
+                iam.attach_role_policy(RoleName=name, PolicyArn=EXECUTION_ROLE_POLICY)
+            except iam.exceptions.NoSuchEntityException:
+                if getattr(session, "backend", "aws") == "aws":
+                    raise
+                # moto loads AWS-managed policies only when asked: the same rights, inline
+                iam.put_role_policy(
+                    RoleName=name,
+                    PolicyName=EXECUTION_ROLE_POLICY.rsplit("/", 1)[-1],
+                    PolicyDocument=json.dumps(EXECUTION_ROLE_RIGHTS),
+                )
         return str(arn)
 
 

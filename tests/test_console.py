@@ -1,0 +1,141 @@
+"""ecskit.console: the rows behind the console views, read from the sandbox; the revision diff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ecskit import console, ops
+
+
+def _register(session, family: str, image: str = "nginx:1", **extra) -> dict:
+    body = {
+        "family": family,
+        "containerDefinitions": [{"name": "app", "image": image, "memory": 128}],
+        **extra,
+    }
+    return ops.register_task_definition(session, body)
+
+
+def test_families_show_latest_active_revision_only(session):
+    for _ in range(3):
+        _register(session, "web")
+    _register(session, "web-worker")  # "web" is a prefix of it: must not mix them up
+    ops.deregister_task_definition(session, "web:3")
+    rows = console.families(session)
+    assert [(r["family"], r["latest"], r["active"]) for r in rows] == [
+        ("web", "web:2", 2),
+        ("web-worker", "web-worker:1", 1),
+    ]
+
+
+def test_family_with_no_active_revision_is_not_listed(session):
+    _register(session, "gone")
+    ops.deregister_task_definition(session, "gone:1")
+    assert console.families(session) == []
+
+
+def test_revisions_of_one_family_newest_first_with_status(session):
+    _register(session, "web")
+    _register(session, "web")
+    _register(session, "web2")
+    ops.deregister_task_definition(session, "web:1")
+    rows = console.revisions(session, "web")
+    assert [(r["name"], r["status"]) for r in rows] == [("web:2", "ACTIVE"), ("web:1", "INACTIVE")]
+    assert [r["name"] for r in console.revisions(session, "web", "ACTIVE")] == ["web:2"]
+
+
+def test_diff_lists_only_changed_paths_and_ignores_metadata(session):
+    a = _register(session, "web", "nginx:1", cpu="256")
+    b = _register(session, "web", "nginx:2", cpu="256", taskRoleArn="arn:aws:iam::1:role/r")
+    changes = console.diff_revisions(a, b)
+    assert changes == [
+        {
+            "path": "containerDefinitions[0].image",
+            "a": "nginx:1",
+            "b": "nginx:2",
+            "change": "changed",
+        },
+        {"path": "taskRoleArn", "a": None, "b": "arn:aws:iam::1:role/r", "change": "added"},
+    ]
+    assert console.diff_revisions(a, a) == []
+
+
+def test_diff_orders_container_indexes_numerically():
+    a = {"containerDefinitions": [{"name": f"c{i}"} for i in range(11)]}
+    b = {"containerDefinitions": [{"name": f"d{i}"} for i in range(11)]}
+    paths = [row["path"] for row in console.diff_revisions(a, b)]
+    assert paths[-2:] == ["containerDefinitions[9].name", "containerDefinitions[10].name"]
+
+
+def test_clusters_rows_count_services_and_insights(session):
+    ops.create_cluster(
+        session,
+        {"clusterName": "prod", "settings": [{"name": "containerInsights", "value": "enabled"}]},
+    )
+    ops.create_cluster(session, {"clusterName": "dev"})
+    _register(session, "web")
+    ops.create_service(
+        session,
+        {"cluster": "prod", "serviceName": "web", "taskDefinition": "web:1", "desiredCount": 0},
+    )
+    rows = {row["name"]: row for row in console.clusters(session)}
+    assert sorted(rows) == ["dev", "prod"]
+    assert rows["prod"]["container_insights"] == "enabled"
+    assert rows["dev"]["container_insights"] == "disabled"
+    assert rows["dev"]["deployments"] == "—"
+    described = session.ecs.describe_clusters(clusters=["prod"])["clusters"][0]
+    assert rows["prod"]["services"] == described["activeServicesCount"]
+
+
+def test_deployment_status_counts_primary_rollouts():
+    services = [
+        {"deployments": [{"status": "PRIMARY", "rolloutState": "COMPLETED"}]},
+        {
+            "deployments": [
+                {"status": "PRIMARY", "rolloutState": "IN_PROGRESS"},
+                {"status": "ACTIVE", "rolloutState": "COMPLETED"},
+            ]
+        },
+    ]
+    assert console.deployment_status(services) == "1 completed, 1 in progress"
+
+
+def test_namespaces_rows_have_cloud_map_id_name_and_created(session):
+    made = ops.create_namespace(session, "shop")
+    rows = console.namespaces(session)
+    assert [(r["id"], r["name"]) for r in rows] == [(made["id"], "shop")]
+    assert isinstance(rows[0]["created"], dt.datetime)
+
+
+def test_log_lines_read_the_awslogs_group(session):
+    ops.create_log_group(session, "/ecs/web")
+    session.logs.create_log_stream(logGroupName="/ecs/web", logStreamName="ecs/web/1")
+    now = int(dt.datetime.now(dt.timezone.utc).timestamp() * 1000)
+    session.logs.put_log_events(
+        logGroupName="/ecs/web",
+        logStreamName="ecs/web/1",
+        logEvents=[
+            {"timestamp": now, "message": "hello"},
+            {"timestamp": now + 1, "message": "bye"},
+        ],
+    )
+    assert [row["message"] for row in console.log_lines(session, "/ecs/web")] == ["hello", "bye"]
+    assert console.log_lines(session, "/ecs/none") == []
+
+
+def test_metrics_read_cloudwatch_for_a_service(session):
+    now = dt.datetime.now(dt.timezone.utc)
+    dims = [{"Name": "ClusterName", "Value": "prod"}, {"Name": "ServiceName", "Value": "web"}]
+    session.cloudwatch.put_metric_data(
+        Namespace="AWS/ECS",
+        MetricData=[
+            {"MetricName": "CPUUtilization", "Dimensions": dims, "Value": v, "Timestamp": t}
+            for v, t in (
+                (20.0, now - dt.timedelta(minutes=5)),
+                (40.0, now - dt.timedelta(minutes=1)),
+            )
+        ],
+    )
+    series = console.metrics(session, "prod", "web", minutes=30)
+    assert [value for _, value in series["CPUUtilization"]] == [20.0, 40.0]
+    assert series["MemoryUtilization"] == []

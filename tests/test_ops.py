@@ -1,0 +1,180 @@
+"""ecskit.ops: each write reaches the sandbox, and AWS errors come back as plain OpErrors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ecskit import ops
+
+FARGATE_WEB = {
+    "family": "web",
+    "requiresCompatibilities": ["FARGATE"],
+    "networkMode": "awsvpc",
+    "cpu": "256",
+    "memory": "512",
+    "containerDefinitions": [
+        {
+            "name": "web",
+            "image": "nginx:1.27",
+            "essential": True,
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": "/ecs/web",
+                    "awslogs-region": "us-east-1",
+                    "awslogs-stream-prefix": "ecs",
+                },
+            },
+        }
+    ],
+}
+
+
+def _groups(session) -> list[str]:
+    return [g["logGroupName"] for g in session.logs.describe_log_groups()["logGroups"]]
+
+
+def test_register_creates_log_group_on_request_and_deregister_makes_inactive(session):
+    described = ops.register_task_definition(session, FARGATE_WEB, create_log_groups=True)
+    assert (described["family"], described["revision"]) == ("web", 1)
+    assert _groups(session) == ["/ecs/web"]
+    # a second registration with the group already there is fine (no AlreadyExists error)
+    assert (
+        ops.register_task_definition(session, FARGATE_WEB, create_log_groups=True)["revision"] == 2
+    )
+    assert ops.deregister_task_definition(session, "web:1")["status"] == "INACTIVE"
+    active = session.ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]
+    assert [arn.rsplit("/", 1)[-1] for arn in active] == ["web:2"]
+
+
+def test_register_without_create_leaves_logs_alone(session):
+    ops.register_task_definition(session, FARGATE_WEB)
+    assert _groups(session) == []
+    assert ops.log_groups_of(FARGATE_WEB) == ["/ecs/web"]
+
+
+def test_bad_parameter_type_is_a_plain_error_naming_the_field(session):
+    bad = {**FARGATE_WEB, "containerDefinitions": [{"name": "web", "image": "x", "cpu": "lots"}]}
+    with pytest.raises(ops.OpError) as caught:
+        ops.register_task_definition(session, bad)
+    error = caught.value
+    assert error.code == "ParamValidationError"
+    assert error.field == "containerDefinitions[0].cpu"
+    assert error.message.startswith("Could not register task definition 'web'")
+    assert "Traceback" not in error.message
+
+
+def test_aws_error_is_plain_with_its_code(session):
+    with pytest.raises(ops.OpError) as caught:
+        ops.describe_task_definition(session, "nothing:7")
+    assert caught.value.code  # AWS's error code is kept for programs
+    assert "nothing:7" in caught.value.message
+
+
+def test_execution_role_is_the_standard_one_and_created_once(session):
+    arn = ops.create_task_execution_role(session)
+    assert arn == ops.create_task_execution_role(session)  # found, not duplicated
+    role = session.iam.get_role(RoleName="ecsTaskExecutionRole")["Role"]
+    trust = role["AssumeRolePolicyDocument"]
+    trust = json.loads(trust) if isinstance(trust, str) else trust
+    assert trust["Statement"][0]["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+    attached = session.iam.list_attached_role_policies(RoleName="ecsTaskExecutionRole")
+    inline = session.iam.list_role_policies(RoleName="ecsTaskExecutionRole")["PolicyNames"]
+    # AWS's managed policy where the backend has it, else the same rights inline
+    assert [p["PolicyArn"] for p in attached["AttachedPolicies"]] == [
+        ops.EXECUTION_ROLE_POLICY
+    ] or (inline == ["AmazonECSTaskExecutionRolePolicy"])
+
+
+def test_task_roles_lists_only_roles_that_ecs_tasks_may_assume(session):
+    session.iam.create_role(
+        RoleName="lambda-only",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )
+    arn = ops.create_task_execution_role(session)
+    assert ops.task_roles(session) == [{"name": "ecsTaskExecutionRole", "arn": arn}]
+
+
+def test_namespace_created_once_and_found_by_name(session):
+    made = ops.create_namespace(session, "shop")
+    assert made["name"] == "shop" and made["id"].startswith("ns-")
+    assert ops.create_namespace(session, "shop") == made
+    assert len(session.servicediscovery.list_namespaces()["Namespaces"]) == 1
+
+
+def test_cluster_service_scale_and_delete(session):
+    # container-level memory too: moto 5.2.5 alone cannot place a task-level-only size
+    container = {**FARGATE_WEB["containerDefinitions"][0], "memory": 512}
+    ops.register_task_definition(session, {**FARGATE_WEB, "containerDefinitions": [container]})
+    cluster = ops.create_cluster(session, {"clusterName": "prod"})
+    assert cluster["clusterName"] == "prod"
+    subnets = [s["SubnetId"] for s in session.ec2.describe_subnets()["Subnets"]][:1]
+    groups = [g["GroupId"] for g in session.ec2.describe_security_groups()["SecurityGroups"]][:1]
+    service = ops.create_service(
+        session,
+        {
+            "cluster": "prod",
+            "serviceName": "web",
+            "taskDefinition": "web:1",
+            "desiredCount": 1,
+            "launchType": "FARGATE",
+            "networkConfiguration": {
+                "awsvpcConfiguration": {"subnets": subnets, "securityGroups": groups}
+            },
+        },
+    )
+    assert service["serviceName"] == "web"
+    assert ops.scale_service(session, "prod", "web", 3)["desiredCount"] == 3
+    ops.delete_service(session, "prod", "web")
+    remaining = session.ecs.describe_services(cluster="prod", services=["web"])["services"]
+    assert all(s["status"] != "ACTIVE" for s in remaining)
+    assert ops.delete_cluster(session, "prod")["status"] == "INACTIVE"
+
+
+def test_ec2_capacity_makes_template_group_and_provider(session):
+    name = ops.create_ec2_capacity(session, "fleet", instance_type="t3.small", desired=1, maximum=3)
+    groups = session.autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])
+    group = groups["AutoScalingGroups"][0]
+    assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == (0, 1, 3)
+    providers = session.ecs.describe_capacity_providers(capacityProviders=[name])
+    assert (
+        providers["capacityProviders"][0]["autoScalingGroupProvider"]["autoScalingGroupArn"]
+        == (group["AutoScalingGroupARN"])
+    )
+    cluster = ops.create_cluster(session, {"clusterName": "fleet", "capacityProviders": [name]})
+    assert cluster["capacityProviders"] == [name]
+
+
+def test_ec2_capacity_failure_leaves_nothing_behind(session):
+    with pytest.raises(ops.OpError):
+        ops.create_ec2_capacity(session, "broken", subnets=["subnet-missing"])
+    templates = session.ec2.describe_launch_templates()["LaunchTemplates"]
+    assert templates == []
+    assert session.autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"] == []
+
+
+def test_registration_command_names_cluster_and_region(session):
+    command = ops.registration_command(session, "edge")
+    assert '--cluster "edge"' in command and f'--region "{session.region}"' in command
+
+
+def test_read_only_session_refuses_plainly():
+    import ecskit
+
+    readonly = ecskit.connect(read_only=True)
+    with pytest.raises(ops.OpError) as caught:
+        ops.create_cluster(readonly, {"clusterName": "nope"})
+    assert caught.value.code == "ReadOnly" and "Nothing was sent" in caught.value.message
