@@ -1,0 +1,79 @@
+"""The boto3 and AWS CLI tabs are executable: each, run as shown, makes the same resource."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ecskit import preview
+from ecskit.widgets import ClusterForm, TaskDefinitionForm
+from ecskit.widgets.task_definition_form import request_body
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def run_cli(command: str) -> subprocess.CompletedProcess:
+    """Run the CLI tab's command in a shell, with the venv's `aws` first on PATH."""
+    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("AWS_PROFILE", None)
+    return subprocess.run(
+        ["bash", "-c", command], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _task_definition_form(session) -> TaskDefinitionForm:
+    form = TaskDefinitionForm(session)
+    form.family.value = "web"
+    editor = form.containers[0]
+    editor.name.value = "web"
+    editor.image.value = "nginx:1.27"
+    editor.command.value = "nginx -g 'daemon off;'"
+    editor.add_port().container_port.value = "80"
+    editor.environment.value = 'QUOTE=it\'s "quoted"'
+    return form
+
+
+def test_boto3_and_cli_previews_register_the_same_task_definition(session):
+    form = _task_definition_form(session)
+    assert form.errors == []
+    namespace = {"session": session}
+    exec(form.boto3_code, namespace)  # the tab's code, as a user would paste it
+    assert namespace["response"]["taskDefinition"]["revision"] == 1
+    command = form.cli_command
+    assert command.startswith("AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws ")
+    assert f"--endpoint-url {session.endpoint_url}" in command
+    done = run_cli(command)
+    assert done.returncode == 0, done.stderr
+    form.submit.click()
+    described = [
+        session.ecs.describe_task_definition(taskDefinition=f"web:{n}")["taskDefinition"]
+        for n in (1, 2, 3)
+    ]
+    bodies = [request_body(d) for d in described]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert preview.subset_matches(form.body, described[0])
+
+
+def test_cluster_previews_create_the_same_cluster(session):
+    form = ClusterForm(session)
+    form.name.value = "from-code"
+    form.insights.value = True
+    form.tags.value = "team=blue"
+    exec(form.boto3_code, {"session": session})
+    form.name.value = "from-cli"
+    done = run_cli(form.cli_command)
+    assert done.returncode == 0, done.stderr
+    described = session.ecs.describe_clusters(
+        clusters=["from-code", "from-cli"], include=["SETTINGS", "TAGS"]
+    )["clusters"]
+    assert [c["clusterName"] for c in described] == ["from-code", "from-cli"]
+    for cluster in described:
+        assert cluster["settings"] == [{"name": "containerInsights", "value": "enabled"}]
+        assert cluster["tags"] == [{"key": "team", "value": "blue"}]
+
+
+def test_cli_preview_without_a_sandbox_is_plain_aws():
+    command = preview.as_cli("ecs", "run_task", {"cluster": "c", "taskDefinition": "web:1"})
+    assert command.startswith("aws ecs run-task --cli-input-json '{")
