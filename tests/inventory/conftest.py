@@ -1,22 +1,7 @@
-"""The known account: built on an emptied sandbox, per test or once per module with its snapshot."""
+"""The known account's fixtures (`account`, `known`), defined beside its builder."""
 
 from __future__ import annotations
 
-import pytest
-from known_account import Account, build
+from known_account import account, known
 
-from ecskit.inventory import Inventory, snapshot
-
-
-@pytest.fixture
-def account(session) -> Account:
-    """The known account on a sandbox emptied for this test (for tests that change it)."""
-    return build(session)
-
-
-@pytest.fixture(scope="module")
-def known(sandbox_session) -> tuple[Account, Inventory]:
-    """The known account and one snapshot of it, shared by a module's read-only tests."""
-    sandbox_session.sandbox.reset()
-    account = build(sandbox_session)
-    return account, snapshot(sandbox_session)
+__all__ = ["account", "known"]

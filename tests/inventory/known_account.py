@@ -9,6 +9,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
+from ecskit.inventory import Inventory, snapshot
+
 TRUST = json.dumps(
     {
         "Version": "2012-10-17",
@@ -51,6 +55,7 @@ class Account:
     load_balancer: str = ""
     target_group: str = ""
     namespace: str = ""
+    namespace_arn: str = ""
     registry: str = ""
     service_tasks: list[str] = field(default_factory=list)
     standalone_task: str = ""
@@ -106,7 +111,8 @@ def build(session: Any) -> Account:
         DefaultActions=[{"Type": "forward", "TargetGroupArn": a.target_group}],
     )
     sd.create_private_dns_namespace(Name="shop.local", Vpc=a.vpc)
-    a.namespace = sd.list_namespaces()["Namespaces"][0]["Id"]
+    namespace = sd.list_namespaces()["Namespaces"][0]
+    a.namespace, a.namespace_arn = namespace["Id"], namespace["Arn"]
     a.registry = sd.create_service(
         Name="web", NamespaceId=a.namespace, DnsConfig={"DnsRecords": [{"Type": "A", "TTL": 60}]}
     )["Service"]["Arn"]
@@ -187,3 +193,17 @@ def build(session: Any) -> Account:
     a.stopped_task = standalone[1]["taskArn"]
     ecs.stop_task(cluster="shop", task=a.stopped_task, reason="test")
     return a
+
+
+@pytest.fixture
+def account(session: Any) -> Account:
+    """The known account on a sandbox emptied for this test (for tests that change it)."""
+    return build(session)
+
+
+@pytest.fixture(scope="module")
+def known(sandbox_session: Any) -> tuple[Account, Inventory]:
+    """The known account and one snapshot of it, shared by a module's read-only tests."""
+    sandbox_session.sandbox.reset()
+    account = build(sandbox_session)
+    return account, snapshot(sandbox_session)

@@ -1,0 +1,123 @@
+"""The picture of an account: every resource of the seed's list, linked as ECS links them.
+
+>>> ecskit.draw(session)                     # doctest: +SKIP   (an SVG in a notebook)
+>>> print(ecskit.graph.to_text(inventory))   # doctest: +SKIP   (the same, as a text tree)
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from typing import Any
+
+import graphviz
+
+from ..inventory import Inventory, snapshot
+from . import dot as _dot
+from . import picture as _picture
+from . import text as _text
+from .picture import Node, Picture, node_id
+
+INSTALL_DOT = (
+    "Graphviz's `dot` program is not installed, so the picture cannot be rendered. Install it "
+    "with `apt-get install graphviz` (Debian/Ubuntu), `conda install graphviz` or "
+    "`brew install graphviz` (macOS), then restart the kernel. Meanwhile, the same hierarchy "
+    "as text:"
+)
+
+__all__ = [
+    "INSTALL_DOT",
+    "Node",
+    "Picture",
+    "draw",
+    "has_dot",
+    "node_id",
+    "picture",
+    "to_digraph",
+    "to_text",
+]
+
+
+def picture(
+    inventory: Inventory,
+    *,
+    expand_tasks: bool = False,
+    cluster: str | None = None,
+    all_revisions: bool = False,
+) -> Picture:
+    """The nodes and named edges of the picture, before any drawing."""
+    return _picture.build(
+        inventory, expand_tasks=expand_tasks, cluster=cluster, all_revisions=all_revisions
+    )
+
+
+def to_digraph(
+    inventory: Inventory,
+    *,
+    expand_tasks: bool = False,
+    cluster: str | None = None,
+    all_revisions: bool = False,
+) -> graphviz.Digraph:
+    """The picture as a `graphviz.Digraph` (its `.source` is DOT; notebooks show it as SVG).
+
+    Args:
+        expand_tasks: one node per task instead of one per service ("3/3 RUNNING").
+        cluster: only this cluster (name or ARN) and what it uses.
+        all_revisions: every revision of every family, not just those in use and the latest.
+    """
+    pic = picture(
+        inventory, expand_tasks=expand_tasks, cluster=cluster, all_revisions=all_revisions
+    )
+    return _dot.to_digraph(pic, inventory.region)
+
+
+def to_text(inventory: Inventory, **kw: Any) -> str:
+    """The same hierarchy as `to_digraph`, as an indented text tree."""
+    return _text.to_text(picture(inventory, **kw))
+
+
+def has_dot() -> bool:
+    return shutil.which("dot") is not None
+
+
+class TextPicture:
+    """What `draw` returns without `dot`: the install hint and the text tree, shown as text."""
+
+    def __init__(self, text: str, digraph: graphviz.Digraph) -> None:
+        self.text = text
+        self.digraph = digraph
+        self.source = digraph.source
+
+    def __repr__(self) -> str:
+        return f"{INSTALL_DOT}\n\n{self.text}"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<p>{escape(INSTALL_DOT)}</p><pre>{escape(self.text)}</pre>"
+
+
+def draw(
+    session_or_inventory: Any,
+    *,
+    expand_tasks: bool = False,
+    cluster: str | None = None,
+    all_revisions: bool = False,
+) -> graphviz.Digraph | TextPicture:
+    """The picture of an account (a session is snapshotted first) as a `graphviz.Digraph`.
+
+    In a notebook it shows as SVG. Without the `dot` program it returns a `TextPicture` that
+    says how to install Graphviz and shows the same hierarchy as text (its `.digraph` still
+    holds the DOT source).
+    """
+    inventory = (
+        session_or_inventory
+        if isinstance(session_or_inventory, Inventory)
+        else snapshot(session_or_inventory, cluster=cluster)
+    )
+    kw = {"expand_tasks": expand_tasks, "cluster": cluster, "all_revisions": all_revisions}
+    digraph = to_digraph(inventory, **kw)  # type: ignore[arg-type]
+    if has_dot():
+        return digraph
+    print(INSTALL_DOT.split(" Meanwhile")[0], file=sys.stderr)
+    return TextPicture(to_text(inventory, **kw), digraph)

@@ -1,0 +1,365 @@
+"""What the picture shows, before any drawing: nodes, named edges and the boxes they sit in.
+
+`graph` turns a `Picture` into DOT and a text tree; the explorer uses it to link a resource
+to its neighbours. Node ids are the resources' own keys (ARNs, ids), so they stay the same from
+one snapshot to the next.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..inventory import Inventory
+from ..inventory import records as r
+
+# A family with more revisions than this shows those in use and its latest, and one node for
+# the rest (all_revisions=True shows every one).
+REVISIONS_SHOWN = 5
+
+
+@dataclass
+class Node:
+    id: str
+    kind: str
+    name: str
+    record: r.Record | None = None
+    faded: bool = False
+    box: str | None = None  # the id of the cluster or VPC box it is drawn in
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}\n{self.name}" + (f"\n{self.detail}" if self.detail else "")
+
+    @property
+    def html_id(self) -> str:
+        """The node's id in DOT and SVG: the resource's key with only letters, digits and _."""
+        return node_id(self.id)
+
+
+@dataclass
+class Box:
+    id: str
+    label: str
+    node: str  # the node standing for the box itself (the cluster, the VPC)
+
+
+@dataclass
+class Picture:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+    boxes: dict[str, Box] = field(default_factory=dict)
+
+    def add(self, node: Node) -> Node:
+        return self.nodes.setdefault(node.id, node)
+
+    def link(self, tail: str, label: str, head: str) -> None:
+        edge = (tail, label, head)
+        if tail in self.nodes and head in self.nodes and edge not in self.edges:
+            self.edges.append(edge)
+
+    def neighbours(self, node_id: str) -> list[tuple[str, str, str]]:
+        """(direction, relation, other node id) for every edge touching `node_id`."""
+        out = [("→", label, head) for tail, label, head in self.edges if tail == node_id]
+        out += [("←", label, tail) for tail, label, head in self.edges if head == node_id]
+        return out
+
+    def by_html_id(self, html_id: str) -> Node | None:
+        return next((n for n in self.nodes.values() if n.html_id == html_id), None)
+
+
+def build(
+    inventory: Inventory,
+    *,
+    expand_tasks: bool = False,
+    cluster: str | None = None,
+    all_revisions: bool = False,
+) -> Picture:
+    """The picture of an inventory (or of one of its clusters)."""
+    pic = Picture()
+    clusters = [c for c in inventory.clusters if cluster is None or cluster in (c.name, c.arn)]
+    if cluster is not None and not clusters:
+        known = ", ".join(c.name for c in inventory.clusters) or "none"
+        raise ValueError(f"cluster={cluster!r} is not in this inventory (clusters: {known})")
+    services = [s for c in clusters for s in inventory.services_in(c)]
+    tasks = [t for t in inventory.tasks if t.cluster_arn in {c.arn for c in clusters}]
+    used = {s.task_definition for s in services} | {t.task_definition_arn for t in tasks}
+    linked_role = _service_linked_role(inventory)
+
+    # -- task definitions: family, revisions, roles, containers, images, logs ---------------
+    shown = _revisions_shown(inventory, used, all_revisions, only_used=cluster is not None)
+    for family in inventory.families:
+        revisions = [inventory.revisions[a] for a in family.revisions if a in shown]
+        if not revisions:
+            continue
+        fam = pic.add(Node(f"family:{family.name}", "task definition", family.name, family))
+        hidden = len(family.revisions) - len(revisions)
+        if hidden and cluster is None:
+            more = pic.add(
+                Node(f"family:{family.name}#more", "revisions", f"{hidden} more", faded=True)
+            )
+            pic.link(fam.id, "revision", more.id)
+        for revision in revisions:
+            _revision(pic, inventory, revision)
+            pic.link(fam.id, "revision", revision.arn)
+
+    # -- clusters, services, tasks --------------------------------------------------------
+    for c in clusters:
+        box = f"cluster_{_safe(c.arn)}"
+        pic.boxes[box] = Box(box, f"cluster {c.name}", c.arn)
+        pic.add(Node(c.arn, "cluster", c.name, c, faded=c.status != "ACTIVE", box=box))
+        for name in c.capacity_providers:
+            provider = inventory.capacity_providers.get(name)
+            key = provider.key if provider else name
+            pic.add(Node(key, "capacity provider", name, provider))
+            pic.link(c.arn, "capacity from", key)
+        if c.namespace_arn:
+            _namespace(pic, inventory, c.namespace_arn)
+            pic.link(c.arn, "default namespace", _namespace_id(inventory, c.namespace_arn))
+        for s in inventory.services_in(c):
+            _service(pic, inventory, s, box, expand_tasks, linked_role)
+        for t in inventory.standalone_tasks(c):
+            _task(pic, inventory, t, box)
+            pic.link(c.arn, "runs", t.arn)
+    return pic
+
+
+def _revisions_shown(
+    inventory: Inventory, used: set[str], all_revisions: bool, only_used: bool
+) -> set[str]:
+    if only_used:
+        return used
+    shown: set[str] = set()
+    for family in inventory.families:
+        if all_revisions or len(family.revisions) <= REVISIONS_SHOWN:
+            shown |= set(family.revisions)
+        else:
+            shown |= {a for a in family.revisions if a in used} | {family.revisions[-1]}
+    return shown
+
+
+def _revision(pic: Picture, inventory: Inventory, revision: r.Revision) -> None:
+    pic.add(
+        Node(
+            revision.arn,
+            "revision",
+            revision.name,
+            revision,
+            faded=revision.status != "ACTIVE",
+            detail=revision.status if revision.status != "ACTIVE" else "",
+        )
+    )
+    for relation, arn in (
+        ("task role", revision.task_role_arn),
+        ("execution role", revision.execution_role_arn),
+    ):
+        if arn:
+            _role(pic, inventory, arn)
+            pic.link(revision.arn, relation, arn)
+    for container in revision.containers:
+        node = pic.add(
+            Node(
+                f"{revision.arn}#container/{container.name}", "container", container.name, container
+            )
+        )
+        pic.link(revision.arn, "contains", node.id)
+        if container.image:
+            image = pic.add(Node(f"image:{container.image}", "image", _short_image(container)))
+            pic.link(node.id, "pulls image", image.id)
+            repository = _repository(inventory, container)
+            if repository is not None:
+                pic.add(Node(repository.key, "ECR repository", repository.name, repository))
+                pic.link(image.id, "stored in", repository.key)
+        if container.log_group:
+            group = inventory.log_groups.get(f"log-group:{container.log_group}")
+            key = f"log-group:{container.log_group}"
+            missing = group is None or not group.visible
+            pic.add(Node(key, "log group", container.log_group, group, faded=missing))
+            pic.link(node.id, "logs to", key)
+
+
+def _role(pic: Picture, inventory: Inventory, arn: str) -> None:
+    role = inventory.roles.get(arn)
+    name = role.name if role else arn.rsplit("/", 1)[-1]
+    pic.add(Node(arn, "IAM role", name, role, faded=role is None or not role.visible))
+    for policy in role.policies if role else []:
+        kind = "inline policy" if policy.inline else "policy"
+        pic.add(Node(policy.key, kind, policy.name, policy))
+        pic.link(arn, "inline policy" if policy.inline else "attached policy", policy.key)
+
+
+def _service(
+    pic: Picture,
+    inventory: Inventory,
+    s: r.Service,
+    box: str,
+    expand_tasks: bool,
+    linked_role: str | None,
+) -> None:
+    pic.add(Node(s.arn, "service", s.name, s, faded=s.status != "ACTIVE", box=box))
+    pic.link(s.cluster_arn, "runs", s.arn)
+    pic.link(s.arn, "uses revision", s.task_definition)
+    tasks = inventory.tasks_of(s)
+    if expand_tasks:
+        for t in tasks:
+            _task(pic, inventory, t, box)
+            pic.link(s.arn, "runs", t.arn)
+    elif tasks or s.desired_count:
+        live = [t for t in tasks if t.desired_status != "STOPPED"]
+        statuses = Counter(t.last_status for t in live)
+        name = f"{statuses.pop('RUNNING', 0)}/{s.desired_count} RUNNING"
+        others = [f"{n} {status}" for status, n in sorted(statuses.items())]
+        stopped = len(tasks) - len(live)
+        others += [f"{stopped} STOPPED"] if stopped else []
+        node = pic.add(Node(f"{s.arn}#tasks", "tasks", name, box=box, detail=" · ".join(others)))
+        pic.link(s.arn, "runs", node.id)
+    for subnet in s.subnets:
+        _subnet(pic, inventory, subnet)
+        pic.link(s.arn, "in subnet", subnet)
+    for group in s.security_groups:
+        _security_group(pic, inventory, group)
+        pic.link(s.arn, "secured by", group)
+    role = s.role_arn or linked_role
+    if role:
+        _role(pic, inventory, role)
+        pic.link(s.arn, "assumes role", role)
+    for arn in s.target_groups:
+        _target_group(pic, inventory, arn)
+        pic.link(s.arn, "behind target group", arn)
+    for name in s.load_balancer_names:
+        pic.add(Node(f"elb:{name}", "load balancer", name))
+        pic.link(s.arn, "behind load balancer", f"elb:{name}")
+    for arn in s.registries:
+        registry = inventory.discovery_services.get(arn)
+        if registry is not None and registry.namespace_id:
+            _namespace(pic, inventory, registry.namespace_id)
+            pic.link(
+                s.arn, "registered in namespace", _namespace_id(inventory, registry.namespace_id)
+            )
+    if s.namespace:
+        _namespace(pic, inventory, s.namespace)
+        pic.link(s.arn, "registered in namespace", _namespace_id(inventory, s.namespace))
+
+
+def _task(pic: Picture, inventory: Inventory, t: r.Task, box: str) -> None:
+    stopped = t.desired_status == "STOPPED" or t.last_status == "STOPPED"
+    pic.add(Node(t.arn, "task", t.id[:8], t, faded=stopped, box=box, detail=t.last_status))
+    if t.task_definition_arn in inventory.revisions:
+        _revision(pic, inventory, inventory.revisions[t.task_definition_arn])
+        pic.link(t.arn, "uses revision", t.task_definition_arn)
+    for subnet in t.subnets:
+        _subnet(pic, inventory, subnet)
+        pic.link(t.arn, "in subnet", subnet)
+    for group in t.security_groups:
+        _security_group(pic, inventory, group)
+        pic.link(t.arn, "secured by", group)
+
+
+def _vpc(pic: Picture, inventory: Inventory, vpc_id: str) -> str | None:
+    if not vpc_id:
+        return None
+    box = f"cluster_{_safe(vpc_id)}"
+    vpc = inventory.vpcs.get(vpc_id)
+    pic.boxes.setdefault(box, Box(box, f"VPC {vpc_id}", vpc_id))
+    pic.add(Node(vpc_id, "VPC", vpc.name or vpc.cidr if vpc else vpc_id, vpc, box=box))
+    return box
+
+
+def _subnet(pic: Picture, inventory: Inventory, subnet_id: str) -> None:
+    subnet = inventory.subnets.get(subnet_id)
+    box = _vpc(pic, inventory, subnet.vpc_id) if subnet else None
+    detail = f"{subnet.availability_zone} {subnet.cidr}" if subnet else "not visible"
+    pic.add(Node(subnet_id, "subnet", subnet_id, subnet, box=box, detail=detail))
+    if subnet:
+        pic.link(subnet_id, "in VPC", subnet.vpc_id)
+
+
+def _security_group(pic: Picture, inventory: Inventory, group_id: str) -> None:
+    group = inventory.security_groups.get(group_id)
+    box = _vpc(pic, inventory, group.vpc_id) if group else None
+    name = f"{group.name} ({group_id})" if group else group_id
+    pic.add(Node(group_id, "security group", name, group, box=box))
+    if group:
+        pic.link(group_id, "in VPC", group.vpc_id)
+
+
+def _target_group(pic: Picture, inventory: Inventory, arn: str) -> None:
+    group = inventory.target_groups.get(arn)
+    box = _vpc(pic, inventory, group.vpc_id) if group else None
+    pic.add(Node(arn, "target group", group.name if group else r.last_part(arn), group, box=box))
+    for lb_arn in group.load_balancer_arns if group else []:
+        lb = inventory.load_balancers.get(lb_arn)
+        lb_box = _vpc(pic, inventory, lb.vpc_id) if lb else None
+        name = lb.name if lb else lb_arn.split("/")[-2]
+        pic.add(Node(lb_arn, "load balancer", name, lb, box=lb_box))
+        pic.link(arn, "behind load balancer", lb_arn)
+
+
+def _namespace(pic: Picture, inventory: Inventory, ref: str) -> None:
+    key = _namespace_id(inventory, ref)
+    namespace = inventory.namespaces.get(key)
+    pic.add(Node(key, "namespace", namespace.name if namespace else r.last_part(ref), namespace))
+
+
+def _namespace_id(inventory: Inventory, ref: str) -> str:
+    """Namespaces are named by ARN, id or name in different APIs: one node for all three."""
+    for namespace in inventory.namespaces:
+        if ref in (namespace.arn, namespace.id, namespace.name):
+            return namespace.key
+    return ref
+
+
+def _repository(inventory: Inventory, container: r.Container) -> r.Repository | None:
+    for repository in inventory.repositories:
+        if repository.name == container.repository and container.image.startswith(repository.uri):
+            return repository
+    return None
+
+
+def _service_linked_role(inventory: Inventory) -> str | None:
+    return next(
+        (role.arn for role in inventory.roles if role.path.startswith("/aws-service-role/ecs.")),
+        None,
+    )
+
+
+def _short_image(container: r.Container) -> str:
+    if container.repository:
+        return f"{container.repository}:{container.tag}" if container.tag else container.repository
+    return container.image
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in text)
+
+
+def node_id(key: str) -> str:
+    """The DOT/SVG id of the node for a resource key (an ARN, an id, `log-group:NAME`, ...).
+
+    >>> node_id("arn:aws:ecs:us-east-1:123456789012:service/shop/web")
+    'arn_aws_ecs_us_east_1_123456789012_service_shop_web'
+    """
+    return _safe(key)
+
+
+def describe(node: Node) -> dict[str, Any]:
+    """What the explorer shows for a node: its kind, name and the API's JSON (secrets hidden)."""
+    raw = node.record.raw if node.record is not None else {}
+    return {"kind": node.kind, "name": node.name, "id": node.id, "json": hide_values(raw)}
+
+
+def hide_values(value: Any) -> Any:
+    """The JSON with environment values hidden: a container's environment may hold secrets."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key == "environment" and isinstance(item, list):
+                out[key] = [{"name": e.get("name"), "value": "…hidden…"} for e in item]
+            else:
+                out[key] = hide_values(item)
+        return out
+    if isinstance(value, list):
+        return [hide_values(v) for v in value]
+    return value
