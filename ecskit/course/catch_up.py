@@ -21,6 +21,12 @@ REPOSITORY = "my-app"
 LOG_GROUP = "/ecs/web"
 EXECUTION_ROLE = "ecsTaskExecutionRole"
 TASK_ROLE = "webTaskRole"
+VPC_NAME = "course"
+VPC_CIDR = "10.0.0.0/16"
+ALB_GROUP = "web-alb"
+TASK_GROUP = "web-tasks"
+LOAD_BALANCER = "web"
+TARGET_GROUP = "web"
 
 TASKS_TRUST = {
     "Version": "2012-10-17",
@@ -160,10 +166,135 @@ def _chapter_02(session: Any, done: list[str]) -> None:
     )
 
 
+def course_vpc(session: Any) -> dict[str, Any] | None:
+    """The course's VPC (tagged Name=course), or None before chapter 04."""
+    vpcs = session.ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [VPC_NAME]}])["Vpcs"]
+    return vpcs[0] if vpcs else None
+
+
+def network(session: Any) -> dict[str, Any]:
+    """The ids chapter 04 made: vpc, subnets, alb_group, task_group, load_balancer, target_group."""
+    vpc = course_vpc(session)
+    if vpc is None:
+        raise LookupError("The course's network is not there yet: run catch_up(5, session).")
+    vpc_id = vpc["VpcId"]
+    only_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
+    subnets = session.ec2.describe_subnets(Filters=only_vpc)["Subnets"]
+    groups = {
+        g["GroupName"]: g["GroupId"]
+        for g in session.ec2.describe_security_groups(Filters=only_vpc)["SecurityGroups"]
+    }
+    elb = session.elbv2
+    return {
+        "vpc": vpc_id,
+        "subnets": sorted(s["SubnetId"] for s in subnets),
+        "alb_group": groups.get(ALB_GROUP),
+        "task_group": groups.get(TASK_GROUP),
+        "load_balancer": elb.describe_load_balancers(Names=[LOAD_BALANCER])["LoadBalancers"][0][
+            "LoadBalancerArn"
+        ],
+        "target_group": elb.describe_target_groups(Names=[TARGET_GROUP])["TargetGroups"][0][
+            "TargetGroupArn"
+        ],
+    }
+
+
+def _group(session: Any, vpc_id: str, name: str, description: str, rule: dict[str, Any]) -> str:
+    ec2 = session.ec2
+    found = ec2.describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc_id]},
+            {"Name": "group-name", "Values": [name]},
+        ]
+    )["SecurityGroups"]
+    if found:
+        return str(found[0]["GroupId"])
+    group_id = str(
+        ec2.create_security_group(GroupName=name, Description=description, VpcId=vpc_id)["GroupId"]
+    )
+    ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[rule])
+    return group_id
+
+
+def _chapter_04(session: Any, done: list[str]) -> None:
+    ec2, elb = session.ec2, session.elbv2
+    vpc = course_vpc(session)
+    if vpc is None:
+        vpc = ec2.create_vpc(
+            CidrBlock=VPC_CIDR,
+            TagSpecifications=[
+                {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": VPC_NAME}]}
+            ],
+        )["Vpc"]
+        vpc_id = vpc["VpcId"]
+        # awsvpc tasks get DNS names only in a VPC with DNS hostnames on.
+        ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+        zones = ec2.describe_availability_zones()["AvailabilityZones"][:2]
+        for number, zone in enumerate(zones):
+            ec2.create_subnet(
+                VpcId=vpc_id, CidrBlock=f"10.0.{number}.0/24", AvailabilityZone=zone["ZoneName"]
+            )
+        gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc_id)
+    vpc_id = vpc["VpcId"]
+    subnets = [
+        s["SubnetId"]
+        for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    ]
+    alb_group = _group(
+        session,
+        vpc_id,
+        ALB_GROUP,
+        "HTTP from anywhere to the load balancer",
+        {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+    )
+    _group(
+        session,
+        vpc_id,
+        TASK_GROUP,
+        "HTTP from the load balancer to the web tasks",
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 80,
+            "ToPort": 80,
+            "UserIdGroupPairs": [{"GroupId": alb_group}],
+        },
+    )
+    try:
+        balancer = elb.describe_load_balancers(Names=[LOAD_BALANCER])["LoadBalancers"][0]
+    except elb.exceptions.LoadBalancerNotFoundException:
+        balancer = elb.create_load_balancer(
+            Name=LOAD_BALANCER, Subnets=subnets, SecurityGroups=[alb_group], Type="application"
+        )["LoadBalancers"][0]
+    try:
+        target = elb.describe_target_groups(Names=[TARGET_GROUP])["TargetGroups"][0]
+    except elb.exceptions.TargetGroupNotFoundException:
+        # awsvpc tasks register by IP address, so the target type must be "ip".
+        target = elb.create_target_group(
+            Name=TARGET_GROUP, Protocol="HTTP", Port=80, VpcId=vpc_id, TargetType="ip"
+        )["TargetGroups"][0]
+    listeners = elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    if not listeners:
+        elb.create_listener(
+            LoadBalancerArn=balancer["LoadBalancerArn"],
+            Protocol="HTTP",
+            Port=80,
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": target["TargetGroupArn"]}],
+        )
+    done.extend(
+        [
+            f"VPC {VPC_NAME} with 2 subnets",
+            f"security groups {ALB_GROUP} and {TASK_GROUP}",
+            f"load balancer {LOAD_BALANCER} forwarding to target group {TARGET_GROUP}",
+        ]
+    )
+
+
 # chapter number -> the step that builds what that chapter leaves behind
 STEPS: dict[int, Callable[[Any, list[str]], None]] = {
     1: _chapter_01,
     2: _chapter_02,
+    4: _chapter_04,
 }
 CHAPTERS = tuple(range(10))
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .catch_up import EXECUTION_ROLE, REPOSITORY, image_uri
+from .catch_up import EXECUTION_ROLE, REPOSITORY, course_vpc, image_uri
 from .result import Result
 
 CheckFunction = Callable[[Any, Result], None]
@@ -205,4 +205,46 @@ def _worker(session: Any, result: Result) -> None:
         str(td.get("executionRoleArn", "")).endswith(f":role/{EXECUTION_ROLE}"),
         f"execution role {EXECUTION_ROLE} (to pull from ECR and write logs)",
         f'executionRoleArn="arn:aws:iam::<account>:role/{EXECUTION_ROLE}"',
+    )
+
+
+@exercise(
+    "04-api-target-group",
+    "a target group for an API",
+    'Create a target group "api" in the course VPC for awsvpc tasks: HTTP on port 8080, '
+    "health checks on /health.",
+)
+def _api_target_group(session: Any, result: Result) -> None:
+    elb = session.elbv2
+    try:
+        group = elb.describe_target_groups(Names=["api"])["TargetGroups"][0]
+    except elb.exceptions.TargetGroupNotFoundException:
+        group = None
+    if not result.add(
+        group is not None,
+        "a target group named api",
+        'session.elbv2.create_target_group(Name="api", ...)',
+    ):
+        return
+    assert group is not None
+    vpc = course_vpc(session)
+    result.add(
+        vpc is not None and group.get("VpcId") == vpc["VpcId"],
+        "in the course VPC",
+        "VpcId=<the VPC tagged Name=course> (ecskit.course.catch_up.network(session)['vpc'])",
+    )
+    result.add(
+        group.get("TargetType") == "ip",
+        "target type ip (awsvpc tasks register by IP address)",
+        'TargetType="ip"',
+    )
+    result.add(
+        group.get("Protocol") == "HTTP" and group.get("Port") == 8080,
+        f"HTTP on port 8080 ({group.get('Protocol')} on {group.get('Port')})",
+        'Protocol="HTTP", Port=8080',
+    )
+    result.add(
+        group.get("HealthCheckPath") == "/health",
+        f"health checks on /health ({group.get('HealthCheckPath')})",
+        'HealthCheckPath="/health"',
     )

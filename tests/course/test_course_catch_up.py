@@ -57,3 +57,21 @@ def test_a_read_only_session_is_refused_before_anything_is_built(
     read_only = ecskit.connect(read_only=True)
     with pytest.raises(ValueError, match="use the sandbox"):
         catch_up(3, read_only)
+
+
+def test_chapter_four_network_is_built_once(session: ecskit.Session) -> None:
+    from ecskit.course.catch_up import network
+
+    catch_up(5, session)
+    first = network(session)
+    catch_up(5, session)
+    assert network(session) == first
+    assert len(first["subnets"]) == 2 and first["alb_group"] and first["task_group"]
+    rule = session.ec2.describe_security_groups(GroupIds=[first["task_group"]])["SecurityGroups"][
+        0
+    ]["IpPermissions"][0]
+    assert rule["UserIdGroupPairs"][0]["GroupId"] == first["alb_group"]
+    listener = session.elbv2.describe_listeners(LoadBalancerArn=first["load_balancer"])
+    assert listener["Listeners"][0]["DefaultActions"][0]["TargetGroupArn"] == first["target_group"]
+    group = session.elbv2.describe_target_groups(TargetGroupArns=[first["target_group"]])
+    assert group["TargetGroups"][0]["TargetType"] == "ip"

@@ -93,3 +93,33 @@ def test_worker_task_definition_checked_item_by_item(session: ecskit.Session) ->
 def test_an_unknown_exercise_lists_the_known_ones(session: ecskit.Session) -> None:
     with pytest.raises(ValueError, match=r"exercise_id='99' .* the exercises are '00-hello'"):
         check("99", session)
+
+
+def test_api_target_group_must_be_ip_in_the_course_vpc(session: ecskit.Session) -> None:
+    from ecskit.course.catch_up import network
+
+    catch_up(5, session)
+    default_vpc = session.ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])
+    session.elbv2.create_target_group(
+        Name="api", Protocol="HTTP", Port=8080, VpcId=default_vpc["Vpcs"][0]["VpcId"]
+    )
+    missing = [item.what for item in check("04", session).missing]
+    assert missing == [
+        "in the course VPC",
+        "target type ip (awsvpc tasks register by IP address)",
+        "health checks on /health (/)",
+    ]
+    session.elbv2.delete_target_group(
+        TargetGroupArn=session.elbv2.describe_target_groups(Names=["api"])["TargetGroups"][0][
+            "TargetGroupArn"
+        ]
+    )
+    session.elbv2.create_target_group(
+        Name="api",
+        Protocol="HTTP",
+        Port=8080,
+        VpcId=network(session)["vpc"],
+        TargetType="ip",
+        HealthCheckPath="/health",
+    )
+    assert check("04-api-target-group", session).passed
