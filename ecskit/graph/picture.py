@@ -204,7 +204,7 @@ def _service(
     tasks = inventory.tasks_of(s)
     if expand_tasks:
         for t in tasks:
-            _task(pic, inventory, t, box)
+            _task(pic, inventory, t, box, s)
             pic.link(s.arn, "runs", t.arn)
     elif tasks or s.desired_count:
         live = [t for t in tasks if t.desired_status != "STOPPED"]
@@ -243,7 +243,9 @@ def _service(
         pic.link(s.arn, "registered in namespace", _namespace_id(inventory, s.namespace))
 
 
-def _task(pic: Picture, inventory: Inventory, t: r.Task, box: str) -> None:
+def _task(
+    pic: Picture, inventory: Inventory, t: r.Task, box: str, service: r.Service | None = None
+) -> None:
     stopped = t.desired_status == "STOPPED" or t.last_status == "STOPPED"
     pic.add(Node(t.arn, "task", t.id[:8], t, faded=stopped, box=box, detail=t.last_status))
     if t.task_definition_arn in inventory.revisions:
@@ -252,7 +254,9 @@ def _task(pic: Picture, inventory: Inventory, t: r.Task, box: str) -> None:
     for subnet in t.subnets:
         _subnet(pic, inventory, subnet)
         pic.link(t.arn, "in subnet", subnet)
-    for group in t.security_groups:
+    # A service's tasks get their ENIs' groups from the service (not looked up task by task).
+    groups = t.security_groups or (service.security_groups if service else [])
+    for group in groups:
         _security_group(pic, inventory, group)
         pic.link(t.arn, "secured by", group)
 
