@@ -130,7 +130,8 @@ class ContainerEditor:
         options = (log or {}).get("options") or {}
         self.log_extra = {k: v for k, v in (log or {}).items() if k not in ("logDriver", "options")}
         self.log_on = widgets.Checkbox(
-            value=log is None or log.get("logDriver") == "awslogs",
+            # a new container logs to CloudWatch; a loaded one keeps what it had
+            value=(not container) or (log or {}).get("logDriver") == "awslogs",
             description="Send logs to CloudWatch (awslogs)",
             indent=False,
         )

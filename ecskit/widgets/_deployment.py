@@ -224,6 +224,10 @@ class DeploymentForm(Form):
         else:
             body["launchType"] = choice
         body["taskDefinition"] = self.revision.value or self.family.value or ""
+        if not body["cluster"]:
+            self.bad("cluster", "Choose a cluster (create one with ecskit.ClusterForm first).")
+        if not body["taskDefinition"]:
+            self.bad("taskDefinition", "Choose a task definition family and an ACTIVE revision.")
         if (self.described() or {}).get("networkMode") == "awsvpc":
             body["networkConfiguration"] = {
                 "awsvpcConfiguration": {

@@ -184,7 +184,10 @@ class Form(widgets.VBox):
         started = time.perf_counter()
         self._input_problems = []
         body = self.build()
-        problems: list[Any] = [*self._input_problems, *self.run_rules(body)]
+        typed = {problem.path for problem in self._input_problems}
+        # what was typed wrong explains the field best: the rules' view of it would repeat it
+        checked = [p for p in self.run_rules(body) if p.path not in typed]
+        problems: list[Any] = [*self._input_problems, *checked]
         self.problems = problems
         placed, rest = assign(problems, self.fields)
         for field in self.fields:

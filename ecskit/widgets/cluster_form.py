@@ -76,7 +76,13 @@ class ClusterForm(Form):
                 name="infrastructure",
                 extra=[self.infra_help],
             ),
-            Field("", self.ec2_box, label="EC2 capacity", name="ec2-capacity"),
+            Field(
+                # not a CreateCluster key: the Auto Scaling group made before the cluster
+                "ec2Capacity",
+                self.ec2_box,
+                label="EC2 capacity",
+                name="ec2-capacity",
+            ),
             Field("settings", self.insights, label="Monitoring", name="container-insights"),
             Field(
                 "serviceConnectDefaults",
@@ -136,10 +142,10 @@ class ClusterForm(Form):
         elif kind == "EC2":
             body["capacityProviders"] = [self.provider_name]
             if not self.instance_type.value.strip():
-                self.bad("", "EC2 capacity needs an instance type, like t3.micro.")
+                self.bad("ec2Capacity", "EC2 capacity needs an instance type, like t3.micro.")
             if not self.minimum.value <= self.desired.value <= self.maximum.value:
                 self.bad(
-                    "",
+                    "ec2Capacity",
                     "EC2 capacity: desired must be between min and max "
                     f"(now min {self.minimum.value}, desired {self.desired.value}, "
                     f"max {self.maximum.value}).",

@@ -58,6 +58,8 @@ SHOWN_KEYS = (
     "executionRoleArn",
     "containerDefinitions",
 )
+# Keys the form always sets but a loaded body may leave to ECS's defaults.
+IMPLICIT_KEYS = ("requiresCompatibilities", "runtimePlatform", "networkMode")
 # Keys a describe answer adds that a register request cannot carry.
 DESCRIBED_ONLY = (
     "taskDefinitionArn",
@@ -110,6 +112,8 @@ class TaskDefinitionForm(Form):
         rules = _rules()
         self.extra: dict[str, Any] = {}
         self.containers: list[ContainerEditor] = []
+        self._implicit: dict[str, Any] = {}
+        self.registered = ""
         self._family_before = ""
 
         self.family = widgets.Text(placeholder="my-app", layout={"width": "300px"})
@@ -402,6 +406,9 @@ class TaskDefinitionForm(Form):
         host_allowed = (self.network_mode.value or "") in HOST_PORT_MODES
         body["containerDefinitions"] = [editor.build(host_allowed) for editor in self.containers]
         body.update(self.extra)
+        for key, value in self._implicit.items():
+            if body.get(key) == value:
+                del body[key]  # a loaded body without it stays without it
         return body
 
     def load(self, body: dict[str, Any]) -> None:
@@ -445,6 +452,12 @@ class TaskDefinitionForm(Form):
             for container in body.get("containerDefinitions") or []:
                 self.containers.append(ContainerEditor(self, container))
             self._render()
+        # what the form fills in by itself where the loaded body said nothing
+        self._implicit = {}
+        built = self.body
+        self._implicit = {
+            key: built[key] for key in IMPLICIT_KEYS if key not in body and key in built
+        }
 
     def send_request(self, body: dict[str, Any]) -> Any:
         described = ops.register_task_definition(self.session, body)

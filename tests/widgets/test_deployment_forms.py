@@ -1,0 +1,112 @@
+"""ServiceForm and RunTaskForm on the sandbox: prefilled revision, networking lists, scale, stop."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecskit import ops
+from ecskit.widgets import RunTaskForm, ServiceForm
+
+WEB = {
+    "family": "web",
+    "requiresCompatibilities": ["FARGATE"],
+    "networkMode": "awsvpc",
+    "cpu": "256",
+    "memory": "512",
+    # container-level memory too: moto 5.2.5 alone cannot place a task-level-only size
+    "containerDefinitions": [
+        {
+            "name": "web",
+            "image": "nginx",
+            "memory": 512,
+            "portMappings": [{"containerPort": 80}],
+        }
+    ],
+}
+
+
+@pytest.fixture
+def account(session):
+    ops.register_task_definition(session, WEB)
+    ops.register_task_definition(session, WEB)
+    ops.deregister_task_definition(session, "web:1")
+    ops.create_cluster(session, {"clusterName": "prod"})
+    return session
+
+
+def _services(session) -> list[str]:
+    return session.ecs.list_services(cluster="prod")["serviceArns"]
+
+
+def test_service_form_is_prefilled_and_lists_come_from_the_account(account):
+    form = ServiceForm(account, task_definition="web:2")
+    assert form.cluster.value == "prod"
+    assert [v for _, v in form.revision.options] == ["web:2"]  # only ACTIVE revisions
+    vpc = account.ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    subnets = account.ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])
+    assert form.vpc.value == vpc
+    assert set(form.subnets.value) == {s["SubnetId"] for s in subnets["Subnets"]}
+    assert form.network_box.layout.display != "none"  # the revision is awsvpc
+
+
+def test_service_created_matches_the_preview_then_scales_and_deletes(account):
+    form = ServiceForm(account, task_definition="web:2")
+    form.service_name.value = "web"
+    form.desired.value = 2
+    created = []
+    form.on_create(created.append)
+    body = form.body
+    assert form.errors == [], form.problems
+    form.submit.click()
+    assert "ecskit-created" in form.result.value, form.result.value
+    service = account.ecs.describe_services(cluster="prod", services=["web"])["services"][0]
+    assert [created[0]["serviceArn"]] == [service["serviceArn"]]
+    assert service["serviceName"] == body["serviceName"]
+    assert service["desiredCount"] == body["desiredCount"] == 2
+    assert service["launchType"] == body["launchType"]
+    assert service["taskDefinition"].endswith("task-definition/" + body["taskDefinition"])
+    assert service["networkConfiguration"] == body["networkConfiguration"]
+    form.scale_to.value = 0
+    form.scale_button.click()
+    assert (
+        account.ecs.describe_services(cluster="prod", services=["web"])["services"][0][
+            "desiredCount"
+        ]
+        == 0
+    )
+    form.delete_button.click()
+    remaining = account.ecs.describe_services(cluster="prod", services=["web"])["services"]
+    assert all(s["status"] != "ACTIVE" for s in remaining)
+
+
+def test_service_without_cluster_shows_beside_cluster_and_sends_nothing(session):
+    ops.register_task_definition(session, WEB)
+    form = ServiceForm(session, task_definition="web:1")
+    form.service_name.value = "web"
+    assert [p for p in form.problems_at("cluster") if p.severity == "error"]
+    assert form.submit.disabled
+    form._on_submit()
+    assert session.ecs.list_clusters()["clusterArns"] == []
+
+
+def test_service_load_and_export_round_trip(account):
+    form = ServiceForm(account, task_definition="web:2")
+    form.service_name.value = "web"
+    body = form.body
+    other = ServiceForm(account)
+    other.load(body)
+    assert other.body == body
+
+
+def test_run_task_starts_and_stops_tasks(account):
+    form = RunTaskForm(account, task_definition="web:2")
+    form.count.value = 2
+    body = form.body
+    assert body["count"] == 2 and body["taskDefinition"] == "web:2"
+    form.submit.click()
+    assert "ecskit-tasks" in form.result.value, form.result.value
+    running = account.ecs.list_tasks(cluster="prod")["taskArns"]
+    assert sorted(running) == sorted(t["taskArn"] for t in form.tasks)
+    stopped = form.stop()
+    assert len(stopped) == 2
+    assert all(t["desiredStatus"] == "STOPPED" for t in stopped)
