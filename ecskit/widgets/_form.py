@@ -89,6 +89,9 @@ class Form(widgets.VBox):
             ]
         )
         self.tabs.titles = ("JSON", "boto3", "AWS CLI", "Load / export")
+        self._previewed_body: dict[str, Any] | None = None
+        self._fresh: set[int] = set()
+        self.tabs.observe(lambda _: self._previews(), names="selected_index")
         self.tabs.add_class("ecskit-previews")
         super().__init__()
         self.add_class("ecskit-form")
@@ -194,18 +197,31 @@ class Form(widgets.VBox):
             field.show(placed[id(field)])
         self.top_problems.value = problem_html(rest)
         self.submit.disabled = bool(self.errors)
+        # the check proper: request built, rules run, problems placed (previews are drawing)
         self.last_check_seconds = time.perf_counter() - started
         self._previews(body)
         return problems
 
-    def _previews(self, body: dict[str, Any]) -> None:
-        self.json_preview.value = f"<pre>{escape(preview.as_json(body))}</pre>"
-        self.boto3_preview.value = (
-            f"<pre>{escape(preview.as_boto3(self.service, self.operation, body))}</pre>"
-        )
-        self.cli_preview.value = (
-            f"<pre>{escape(preview.as_cli(self.service, self.operation, body, self.session))}</pre>"
-        )
+    def _previews(self, body: dict[str, Any] | None = None) -> None:
+        """Refresh the open preview tab only (the others refresh when opened)."""
+        if body is not None:
+            if body == self._previewed_body:
+                return
+            self._previewed_body = body
+            self._fresh = set()
+        body = self._previewed_body
+        tab = self.tabs.selected_index
+        if body is None or tab in self._fresh or tab not in (0, 1, 2):
+            return
+        self._fresh.add(tab)
+        if tab == 0:
+            self.json_preview.value = f"<pre>{escape(preview.as_json(body))}</pre>"
+        elif tab == 1:
+            code = preview.as_boto3(self.service, self.operation, body)
+            self.boto3_preview.value = f"<pre>{escape(code)}</pre>"
+        else:
+            command = preview.as_cli(self.service, self.operation, body, self.session)
+            self.cli_preview.value = f"<pre>{escape(command)}</pre>"
 
     def field(self, path: str) -> Field:
         """The field bound to `path`."""

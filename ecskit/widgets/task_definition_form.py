@@ -207,13 +207,11 @@ class TaskDefinitionForm(Form):
                 self.add_container_button,
             ]
         )
+        # family, CPU, network mode and launch type re-check through their own handlers below
         self.watch(
-            self.family,
-            self.fargate_cpu,
             self.fargate_memory,
             self.ec2_cpu,
             self.ec2_memory,
-            self.network_mode,
             self.task_role,
             self.execution_role,
         )
@@ -257,10 +255,11 @@ class TaskDefinitionForm(Form):
         return str(self.platform.value[0]).startswith("WINDOWS")
 
     def _family_changed(self, change: Any) -> None:
+        family = change["new"].strip()
         with self.holding():
             for editor in self.containers:
-                editor.follow_family(self._family_before, change["new"].strip())
-        self._family_before = change["new"].strip()
+                editor.follow_family(self._family_before, family)
+            self._family_before = family
 
     def _launch_changed(self, _: Any = None) -> None:
         modes = list(_rules().network_modes_for(self.launch_type.value))

@@ -77,3 +77,14 @@ def test_cluster_previews_create_the_same_cluster(session):
 def test_cli_preview_without_a_sandbox_is_plain_aws():
     command = preview.as_cli("ecs", "run_task", {"cluster": "c", "taskDefinition": "web:1"})
     assert command.startswith("aws ecs run-task --cli-input-json '{")
+
+
+def test_preview_tabs_render_the_request_when_opened(session):
+    form = _task_definition_form(session)
+    assert '"family": "web"' in form.json_preview.value.replace("&quot;", '"')
+    form.tabs.selected_index = 1
+    assert "response = ecs.register_task_definition(" in form.boto3_preview.value
+    form.tabs.selected_index = 2
+    assert "ecs register-task-definition --cli-input-json" in form.cli_preview.value
+    form.family.value = "changed"  # the open tab follows each change
+    assert "changed" in form.cli_preview.value
