@@ -248,3 +248,83 @@ def _api_target_group(session: Any, result: Result) -> None:
         f"health checks on /health ({group.get('HealthCheckPath')})",
         'HealthCheckPath="/health"',
     )
+
+
+ASSETS = "arn:aws:s3:::course-assets/*"
+
+
+@exercise(
+    "08-task-role-policy",
+    "what the app may do",
+    'Give the webTaskRole an inline policy that allows "s3:GetObject" on '
+    f"{ASSETS}, then draw the picture again and find it under the task role.",
+)
+def _task_role_policy(session: Any, result: Result) -> None:
+    iam = session.iam
+    names = iam.list_role_policies(RoleName="webTaskRole")["PolicyNames"]
+    if not result.add(
+        bool(names),
+        f"webTaskRole has an inline policy ({', '.join(names) or 'none yet'})",
+        'session.iam.put_role_policy(RoleName="webTaskRole", PolicyName="read-assets", '
+        "PolicyDocument=json.dumps({...}))",
+    ):
+        return
+    allowed = False
+    for name in names:
+        document = iam.get_role_policy(RoleName="webTaskRole", PolicyName=name)["PolicyDocument"]
+        if isinstance(document, str):
+            import json
+            from urllib.parse import unquote
+
+            document = json.loads(unquote(document))
+        for statement in _as_list(document.get("Statement")):
+            actions = _as_list(statement.get("Action"))
+            resources = _as_list(statement.get("Resource"))
+            if (
+                statement.get("Effect") == "Allow"
+                and "s3:GetObject" in actions
+                and ASSETS in resources
+            ):
+                allowed = True
+    result.add(
+        allowed,
+        f"it allows s3:GetObject on {ASSETS}",
+        '{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "' + ASSETS + '"}',
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+@exercise(
+    "09-read-only",
+    "a session that cannot change anything",
+    "Make a read-only session (ecskit.connect(read_only=True)) and check it: "
+    "ecskit.course.check('09', read_only_session).",
+)
+def _read_only(session: Any, result: Result) -> None:
+    from ..backend import ReadOnlyError
+
+    if not result.add(
+        bool(getattr(session, "read_only", False)),
+        "the session is read-only",
+        "ecskit.connect(read_only=True); on a real account read-only is the default",
+    ):
+        return
+    try:
+        result.add(
+            bool(session.ecs.list_clusters() is not None),
+            "it can still read (ListClusters answered)",
+        )
+    except Exception as error:  # the check reports any failure as an item, never raises
+        result.add(False, "it can still read", f"ListClusters failed: {error}")
+    try:
+        # Only ever tried on a read-only session: the guard refuses it before anything is sent.
+        session.ecs.create_cluster(clusterName="read-only-probe")
+        refused = False
+    except ReadOnlyError:
+        refused = True
+    result.add(refused, "a write (CreateCluster) is refused before it is sent")

@@ -123,3 +123,29 @@ def test_api_target_group_must_be_ip_in_the_course_vpc(session: ecskit.Session) 
         HealthCheckPath="/health",
     )
     assert check("04-api-target-group", session).passed
+
+
+def test_task_role_policy_must_allow_the_assets(session: ecskit.Session) -> None:
+    import json
+
+    catch_up(8, session)
+    assert check("08", session).missing[0].what == "webTaskRole has an inline policy (none yet)"
+    statement = {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"}
+    document = {"Version": "2012-10-17", "Statement": [statement]}
+    session.iam.put_role_policy(
+        RoleName="webTaskRole", PolicyName="p", PolicyDocument=json.dumps(document)
+    )
+    assert [i.ok for i in check("08", session).items] == [True, False]
+    statement.update(Action="s3:GetObject", Resource="arn:aws:s3:::course-assets/*")
+    session.iam.put_role_policy(
+        RoleName="webTaskRole", PolicyName="p", PolicyDocument=json.dumps(document)
+    )
+    assert check("08-task-role-policy", session).passed
+
+
+def test_read_only_check_never_writes_through_a_writable_session(session: ecskit.Session) -> None:
+    result = check("09-read-only", session)
+    assert [i.what for i in result.items] == ["the session is read-only"] and not result.passed
+    assert session.ecs.list_clusters()["clusterArns"] == []
+    assert check("09", ecskit.connect(read_only=True)).passed
+    assert session.ecs.list_clusters()["clusterArns"] == []
