@@ -17,6 +17,8 @@ from ._containers import ContainerEditor
 from ._fields import Field
 from ._form import Form
 
+EXEC_ROLE = ops.EXECUTION_ROLE_NAME
+
 LAUNCH_TYPES = [
     ("AWS Fargate", "FARGATE"),
     ("Amazon EC2 instances", "EC2"),
@@ -228,6 +230,9 @@ class TaskDefinitionForm(Form):
                 self.load(body)
             else:
                 self.add_container()
+                # as the console does: the standard execution role, when the account has it
+                standard = [v for label, v in self.execution_role.options if label == EXEC_ROLE]
+                self.execution_role.value = standard[0] if standard else ""
 
     # --- construction from what exists ---------------------------------------------------
 
@@ -378,10 +383,13 @@ class TaskDefinitionForm(Form):
                 values.append(None)
                 continue
             try:
-                values.append(str(parse(text)))
-            except (ValueError, TypeError) as error:
-                values.append(None)
-                self.bad(path, f"{error} Write it like {example}." if str(error) else example)
+                parsed = parse(text)
+            except (ValueError, TypeError):
+                parsed = None
+            if parsed is None:
+                what = "CPU" if path == "cpu" else "Memory"
+                self.bad(path, f"{what} {text.strip()!r} is not a size ECS reads: write {example}.")
+            values.append(None if parsed is None else str(parsed))
         return values[0], values[1]
 
     def build(self) -> dict[str, Any]:

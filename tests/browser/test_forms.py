@@ -34,6 +34,11 @@ def test_fill_fix_register_then_deregister_through_the_confirmation(run_notebook
     form.locator(".ecskit-field-containers-0-name input").fill("web")
     form.locator(".ecskit-field-containers-0-image input").fill("nginx:1.27")
     family.locator(".ecskit-problem").wait_for(state="detached")
+    # awslogs on Fargate needs an execution role: the button makes the standard one
+    role = form.locator(".ecskit-field-execution-role")
+    role.locator(".ecskit-problem").first.wait_for(state="visible")
+    role.locator("button.ecskit-create-execution-role").click()
+    role.locator(".ecskit-problem").first.wait_for(state="detached")
 
     # a bad environment line: the problem appears beside that field, Register turns off
     environment = form.locator(".ecskit-field-containers-0-environment")

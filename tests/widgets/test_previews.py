@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ecskit import preview
+from ecskit import ops, preview
 from ecskit.widgets import ClusterForm, TaskDefinitionForm
 from ecskit.widgets.task_definition_form import request_body
 
@@ -24,6 +24,7 @@ def run_cli(command: str) -> subprocess.CompletedProcess:
 
 
 def _task_definition_form(session) -> TaskDefinitionForm:
+    ops.create_task_execution_role(session)  # awslogs on Fargate needs it; the form picks it
     form = TaskDefinitionForm(session)
     form.family.value = "web"
     editor = form.containers[0]

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import ecskit
-from ecskit import preview, rules
+from ecskit import ops, preview, rules
 from ecskit.widgets import TaskDefinitionForm
 from ecskit.widgets.task_definition_form import request_body
 
@@ -18,6 +18,9 @@ def _revisions(session) -> list[str]:
 
 
 def _filled(session, family: str = "web") -> TaskDefinitionForm:
+    """A valid form: awslogs on Fargate needs the execution role, which the form then picks."""
+    if not session.read_only:
+        ops.create_task_execution_role(session)
     form = TaskDefinitionForm(session)
     form.family.value = family
     container = form.containers[0]
@@ -192,11 +195,14 @@ def test_fixing_the_field_clears_its_problem(session):
     assert form.problems_at("family") == [] and not form.submit.disabled
 
 
-def test_aws_error_is_shown_plainly_and_values_are_kept():
-    readonly = ecskit.connect(read_only=True)
+def test_aws_error_is_shown_plainly_and_values_are_kept(session):
+    ops.create_task_execution_role(session)
+    readonly = ecskit.connect(read_only=True)  # the same sandbox, refusing writes
     form = _filled(readonly, "kept")
+    assert form.errors == []
     form.submit.click()
     assert "ecskit-error" in form.result.value and "read-only" in form.result.value
+    assert _revisions(session) == []
     assert form.family.value == "kept" and form.containers[0].name.value == "web"
 
 
@@ -273,13 +279,16 @@ def test_new_revision_starts_from_an_existing_one(session):
 
 
 def test_roles_come_from_the_account_and_the_button_creates_the_standard_one(session):
-    form = _filled(session)
+    form = TaskDefinitionForm(session)
     assert [v for _, v in form.execution_role.options] == [""]
+    assert [p.path for p in form.errors if p.path == "executionRoleArn"]  # awslogs needs it
     form.create_role.click()
     arn = session.iam.get_role(RoleName="ecsTaskExecutionRole")["Role"]["Arn"]
     assert form.execution_role.value == arn
     assert arn in [v for _, v in form.task_role.options]
     assert form.body["executionRoleArn"] == arn
+    assert form.problems_at("executionRoleArn") == []
+    assert TaskDefinitionForm(session).execution_role.value == arn  # picked when it exists
 
 
 def test_every_check_is_timed(session):
