@@ -228,6 +228,12 @@ class DeploymentForm(Form):
             self.bad("cluster", "Choose a cluster (create one with ecskit.ClusterForm first).")
         if not body["taskDefinition"]:
             self.bad("taskDefinition", "Choose a task definition family and an ACTIVE revision.")
+        elif (self.described() or {}).get("status") == "INACTIVE":
+            self.bad(
+                "taskDefinition",
+                f"{body['taskDefinition']} is INACTIVE (deregistered): it can't run new tasks or "
+                "services. Choose an ACTIVE revision, or register a new one.",
+            )
         if (self.described() or {}).get("networkMode") == "awsvpc":
             body["networkConfiguration"] = {
                 "awsvpcConfiguration": {

@@ -110,3 +110,44 @@ def test_run_task_starts_and_stops_tasks(account):
     stopped = form.stop()
     assert len(stopped) == 2
     assert all(t["desiredStatus"] == "STOPPED" for t in stopped)
+
+
+def test_networking_problems_show_beside_their_fields_and_send_nothing(account):
+    form = ServiceForm(account, task_definition="web:2")
+    form.service_name.value = "web"
+    form.subnets.value = ()
+    subnets = "networkConfiguration.awsvpcConfiguration.subnets"
+    assert [p.path for p in form.errors] == [subnets]
+    assert "ecskit-problem" in form.field(subnets).problems_html.value
+    form._on_submit()
+    assert _services(account) == []
+
+
+def test_an_inactive_revision_is_refused_beside_the_revision(account):
+    form = ServiceForm(account, task_definition="web:2")
+    form.service_name.value = "web"
+    form.load({**form.body, "taskDefinition": "web:1"})
+    assert form.revision.value == "web:1"
+    assert any("INACTIVE" in p.message for p in form.problems_at("taskDefinition"))
+    form._on_submit()
+    assert _services(account) == []
+
+
+def test_service_with_load_balancer_and_service_connect(account):
+    vpc = account.ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    group = account.elbv2.create_target_group(
+        Name="web", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip"
+    )["TargetGroups"][0]
+    namespace = ops.create_namespace(account, "shop")
+    form = ServiceForm(account, task_definition="web:2")
+    form.service_name.value = "web"
+    form.target_group.value = group["TargetGroupArn"]
+    form.namespace.value = namespace["arn"]
+    body = form.body
+    assert body["loadBalancers"] == [
+        {"targetGroupArn": group["TargetGroupArn"], "containerName": "web", "containerPort": 80}
+    ]
+    assert body["serviceConnectConfiguration"] == {"enabled": True, "namespace": namespace["arn"]}
+    form.submit.click()
+    service = account.ecs.describe_services(cluster="prod", services=["web"])["services"][0]
+    assert service["loadBalancers"] == body["loadBalancers"]
