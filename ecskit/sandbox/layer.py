@@ -2,33 +2,71 @@
 
 Every ECS call arrives as an operation name (from `X-Amz-Target`) and a JSON body. A handler
 registered for that operation may answer it (an ECS error, a reshaped page) or pass it on to
-moto. Everything else goes to moto untouched.
+moto. Everything else goes to moto untouched. Before each call the sandbox's clock moves tasks
+through their lifecycle and the service scheduler does its work (see lifecycle.py,
+scheduler.py); moto stays the store.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import errors, paging, placement
+from .clock import Clock
+from .errors import EcsError
+from .lifecycle import Lifecycle, hold_moto_progression
+from .scheduler import Scheduler
+
 ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
 WARM_REGION = "us-east-1"
 WARM_ACCOUNT = "123456789012"
+_REGION = re.compile(r"Credential=[^/]*/\d+/([^/]+)/")
 
+log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
+
+# ECS operations that change nothing: never recorded for snapshots.
+_READS = ("Describe", "List", "Get", "Discover")
+
+
+class _MotoAnswer(Exception):
+    """moto answered with an error: pass it on as it is (it is already in AWS's format)."""
+
+    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        super().__init__(status)
+        self.status, self.headers, self.body = status, headers, body
 
 
 class EcsLayer:
-    """WSGI middleware: sees ECS operations, waits for moto's warm-up, injects latency."""
+    """WSGI middleware: ECS's checks, paging, lifecycle and scheduler in front of moto."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], sandbox: Any = None) -> None:
         self.app = app
         self.sandbox = sandbox
         self.warm = threading.Event()
         self.calls = 0
+        self.clock = Clock()
+        self.lifecycle = Lifecycle(self.clock)
+        self.scheduler = Scheduler(self.clock, self.lifecycle)
+        self.lock = threading.RLock()
+        self.recording: list[dict[str, Any]] = []
+        self.replaying = False
+        self.replayed = 0  # requests replayed so far (restore): seeds as the recording did
+        self.hooks: list[Any] = []  # extra behaviour (monitoring, load balancers, Cloud Map)
+        _install(self)
+        try:
+            from . import integrations
+
+            integrations.install(self)
+        except ImportError:  # pragma: no cover - the integrations module is optional
+            pass
 
     def warm_up(self) -> None:
         """Build moto's ECS and EC2 backends in the background (~650 ms the first time)."""
@@ -46,9 +84,56 @@ class EcsLayer:
         threading.Thread(target=build, name="ecskit-sandbox-warm-up", daemon=True).start()
 
     def reset(self) -> None:
-        """Forget the layer's own state (none yet beyond counters)."""
-        self.calls = 0
+        """Forget the layer's own state: moving tasks, busy services, the recording."""
+        from moto.moto_api._internal import mock_random
 
+        self.calls = 0
+        self.lifecycle.reset()
+        self.scheduler.reset()
+        self.recording = []
+        self.replayed = 0
+        hold_moto_progression()
+        # build the usual backends now, so the first change after any reset draws the same ids
+        from moto.ec2.models import ec2_backends
+        from moto.ecs.models import ecs_backends
+
+        ecs_backends[WARM_ACCOUNT][WARM_REGION]
+        ec2_backends[WARM_ACCOUNT][WARM_REGION].describe_vpcs()
+        mock_random.seed(0)
+
+    # -- time ----------------------------------------------------------------------------
+    def tick(self) -> None:
+        """Bring tasks and services to where the clock says they are."""
+        if not self.lifecycle.moving and self.scheduler.idle:
+            return
+        with self.lock:
+            for _ in range(200):
+                moved = self.lifecycle.tick()
+                acted = self.scheduler.tick()
+                if not (moved or acted):
+                    break
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock on by `seconds`, a step at a time, so services act between steps."""
+        if seconds < 0:
+            self.clock.advance(seconds)  # raises ClockError with the explanation
+        left = float(seconds)
+        while left > 0:
+            step = min(left, self.clock.step or left)
+            self.clock.advance(step)
+            left -= step
+            self.tick()
+
+    def settle(self) -> None:
+        """Every task and deployment at its steady state now, whatever the clock."""
+        with self.lock:
+            self.clock.rushing = True
+            try:
+                self.tick()
+            finally:
+                self.clock.rushing = False
+
+    # -- WSGI ----------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         self.calls += 1
         latency = getattr(self.sandbox, "latency", 0.0)
@@ -56,15 +141,474 @@ class EcsLayer:
             time.sleep(latency)
         # A request that races the warm-up would build a second backend: wait for the first.
         self.warm.wait(timeout=30)
+        self.tick()
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith(ECS_TARGET_PREFIX):
             return self.ecs_call(target[len(ECS_TARGET_PREFIX) :], environ, start_response)
-        return self.app(environ, start_response)
+        record = self._recordable(environ)
+        if record is None:
+            return self.app(environ, start_response)
+        self._reseed()
+        status: list[str] = []
+
+        def start(status_line: str, headers: list, exc_info: Any = None) -> Any:
+            status.append(status_line)
+            return start_response(status_line, headers, exc_info)
+
+        answer = self.app(environ, start)
+        if status and status[0].startswith("2") and not self.replaying:
+            self.recording.append(record)
+        return answer
+
+    def _reseed(self) -> None:
+        """The n-th change after a reset always draws the same random ids (snapshots rely on it)."""
+        from moto.moto_api._internal import mock_random
+
+        mock_random.seed(len(self.recording) if not self.replaying else self.replayed)
 
     def ecs_call(
         self, operation: str, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        return self.app(environ, start_response)
+        raw = read_body(environ)
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            return ecs_error(start_response, "SerializationException", "The body is not JSON.")
+        from moto.ecs.models import ecs_backends
+
+        backend = ecs_backends[WARM_ACCOUNT][region_of(environ)]
+        handler = getattr(self, f"op_{operation}", None)
+        changes = not operation.startswith(_READS)
+        with self.lock:
+            if changes:
+                self._reseed()
+            try:
+                if handler is not None:
+                    result = handler(backend, body, environ)
+                else:
+                    result = self.moto(environ, operation, body)
+                    if operation in paging.result_keys():
+                        result = paging.paginate(operation, body, result)
+            except EcsError as exc:
+                return ecs_error(start_response, exc.code, exc.message)
+            except _MotoAnswer as answer:
+                return self._moto_error(operation, answer, start_response)
+            except Exception as exc:  # a crash must still answer as ECS does
+                log.exception("sandbox: %s failed", operation)
+                return ecs_error(
+                    start_response,
+                    "ServerException",
+                    f"The sandbox could not complete {operation}: {type(exc).__name__}: {exc}",
+                )
+            if changes and not self.replaying:
+                self.recording.append(
+                    {"kind": "ecs", "op": operation, "region": region_of(environ), "body": body}
+                )
+        return json_response(start_response, 200, result)
+
+    def _moto_error(
+        self, operation: str, answer: _MotoAnswer, start_response: StartResponse
+    ) -> list[bytes]:
+        if answer.status.startswith("5"):
+            text = answer.body.decode("utf-8", "replace")
+            try:
+                text = json.loads(text).get("message", text)
+            except (ValueError, AttributeError):
+                text = re.sub(r"<[^>]+>", " ", text)
+                text = " ".join(text.split())[:300]
+            return ecs_error(
+                start_response,
+                "ServerException",
+                f"The sandbox could not complete {operation}: {text}",
+            )
+        start_response(answer.status, answer.headers)
+        return [answer.body]
+
+    # -- talking to moto -----------------------------------------------------------------
+    def moto(self, environ: dict[str, Any], operation: str, body: dict[str, Any]) -> dict:
+        """Call moto's ECS with `body`; its JSON answer, or _MotoAnswer on an error."""
+        env = dict(environ)
+        data = json.dumps(body, default=str).encode()
+        env["wsgi.input"] = io.BytesIO(data)
+        env["CONTENT_LENGTH"] = str(len(data))
+        env["HTTP_X_AMZ_TARGET"] = ECS_TARGET_PREFIX + operation
+        captured: dict[str, Any] = {}
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured["status"], captured["headers"] = status, headers
+            return lambda _chunk: None
+
+        chunks = self.app(env, start)
+        try:
+            payload = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        status = captured.get("status", "500 Internal Server Error")
+        if not status.startswith("2"):
+            headers = [
+                (k, v) for k, v in captured.get("headers", []) if k.lower() != "content-length"
+            ]
+            headers.append(("Content-Length", str(len(payload))))
+            raise _MotoAnswer(status, headers, payload)
+        return json.loads(payload or b"{}")
+
+    def describe_service(self, environ: dict[str, Any], service: Any) -> dict:
+        found = self.moto(
+            environ,
+            "DescribeServices",
+            {"cluster": service.cluster_name, "services": [service.name], "include": ["TAGS"]},
+        )
+        return found["services"][0]
+
+    def describe_task(self, environ: dict[str, Any], task: Any) -> dict:
+        found = self.moto(
+            environ, "DescribeTasks", {"cluster": task.cluster_name, "tasks": [task.task_arn]}
+        )
+        return next(t for t in found["tasks"] if t["taskArn"] == task.task_arn)
+
+    # -- clusters ------------------------------------------------------------------------
+    def op_CreateCluster(self, backend: Any, body: dict, environ: dict) -> dict:
+        name = body.get("clusterName") or "default"
+        existing = backend.clusters.get(name)
+        if existing is not None and existing.status == "ACTIVE":
+            # ECS: "If you create a cluster with the same name, the existing cluster is returned"
+            found = self.moto(environ, "DescribeClusters", {"clusters": [name]})
+            return {"cluster": found["clusters"][0]}
+        errors.check_rules("cluster", body)
+        result = self.moto(environ, "CreateCluster", body)
+        for hook in self.hooks:
+            if hasattr(hook, "cluster_created"):
+                hook.cluster_created(backend, backend.clusters[name], body)
+        found = self.moto(environ, "DescribeClusters", {"clusters": [name], "include": ["TAGS"]})
+        result["cluster"] = found["clusters"][0]
+        return result
+
+    def op_DeleteCluster(self, backend: Any, body: dict, environ: dict) -> dict:
+        errors.check_delete_cluster(backend, body)
+        return self.moto(environ, "DeleteCluster", body)
+
+    def op_DescribeClusters(self, backend: Any, body: dict, environ: dict) -> dict:
+        errors.check_describe_limit("DescribeClusters", body)
+        return self.moto(environ, "DescribeClusters", body)
+
+    def op_ListClusters(self, backend: Any, body: dict, environ: dict) -> dict:
+        arns = [c.arn for c in backend.clusters.values() if c.status == "ACTIVE"]
+        return paging.paginate("ListClusters", body, {"clusterArns": arns})
+
+    # -- task definitions ------------------------------------------------------------------
+    def op_RegisterTaskDefinition(self, backend: Any, body: dict, environ: dict) -> dict:
+        errors.check_rules("task-definition", body)
+        return self.moto(environ, "RegisterTaskDefinition", body)
+
+    def op_ListTaskDefinitions(self, backend: Any, body: dict, environ: dict) -> dict:
+        family = body.get("familyPrefix")
+        status = body.get("status") or "ACTIVE"
+        found = [
+            td
+            for name, revisions in backend.task_definitions.items()
+            if family is None or name == family
+            for td in revisions.values()
+            if status == "ALL" or td.status == status
+        ]
+        found.sort(key=lambda td: (td.family, td.revision), reverse=body.get("sort") == "DESC")
+        return paging.paginate(
+            "ListTaskDefinitions", body, {"taskDefinitionArns": [td.arn for td in found]}
+        )
+
+    def op_ListTaskDefinitionFamilies(self, backend: Any, body: dict, environ: dict) -> dict:
+        prefix = body.get("familyPrefix") or ""
+        status = body.get("status") or "ACTIVE"
+        families = []
+        for name, revisions in sorted(backend.task_definitions.items()):
+            if not name.startswith(prefix) or not revisions:
+                continue
+            active = any(td.status == "ACTIVE" for td in revisions.values())
+            if status == "ALL" or (status == "ACTIVE") == active:
+                families.append(name)
+        return paging.paginate("ListTaskDefinitionFamilies", body, {"families": families})
+
+    # -- services ------------------------------------------------------------------------
+    def op_CreateService(self, backend: Any, body: dict, environ: dict) -> dict:
+        errors.check_create_service(backend, body)
+        td = errors.find_task_definition(backend, body.get("taskDefinition"))
+        errors.check_rules("service", body, task_definition=td)
+        _check_network(td, body)
+        self.moto(environ, "CreateService", body)
+        cluster = errors.cluster_name(body.get("cluster"))
+        service = backend.services[f"{cluster}:{body['serviceName']}"]
+        service.service_connect_configuration = body.get("serviceConnectConfiguration")
+        self.scheduler.created(backend, service, body)
+        for hook in self.hooks:
+            if hasattr(hook, "service_created"):
+                hook.service_created(backend, service, body)
+        return {"service": self.describe_service(environ, service)}
+
+    def op_UpdateService(self, backend: Any, body: dict, environ: dict) -> dict:
+        service = errors.check_update_service(backend, body)
+        td = errors.find_task_definition(
+            backend, body.get("taskDefinition") or service.task_definition, active=False
+        )
+        if body.get("taskDefinition"):
+            errors.find_task_definition(backend, body["taskDefinition"])
+        errors.check_rules("update-service", body, task_definition=td)
+        before = service.task_definition
+        conf = dict(getattr(service, "deployment_configuration", None) or {})
+        self.moto(environ, "UpdateService", body)
+        service.deployment_configuration = {**conf, **(body.get("deploymentConfiguration") or {})}
+        if "serviceConnectConfiguration" in body:
+            service.service_connect_configuration = body["serviceConnectConfiguration"]
+        self.scheduler.updated(backend, service, body, before)
+        return {"service": self.describe_service(environ, service)}
+
+    def op_DeleteService(self, backend: Any, body: dict, environ: dict) -> dict:
+        errors.find_cluster(backend, body.get("cluster"))
+        self.moto(environ, "DeleteService", body)
+        cluster = errors.cluster_name(body.get("cluster"))
+        service = backend.services[f"{cluster}:{(body.get('service') or '').split('/')[-1]}"]
+        self.scheduler.deleted(service)
+        return {"service": self.describe_service(environ, service)}
+
+    def op_DescribeServices(self, backend: Any, body: dict, environ: dict) -> dict:
+        errors.check_describe_limit("DescribeServices", body)
+        errors.find_cluster(backend, body.get("cluster"))
+        return self.moto(environ, "DescribeServices", body)
+
+    def op_ListServices(self, backend: Any, body: dict, environ: dict) -> dict:
+        cluster = errors.find_cluster(backend, body.get("cluster"))
+        arns = sorted(
+            s.arn
+            for s in backend.services.values()
+            if s.cluster_name == cluster.name
+            and s.status != "INACTIVE"
+            and body.get("launchType") in (None, s.launch_type)
+            and body.get("schedulingStrategy") in (None, s.scheduling_strategy)
+        )
+        return paging.paginate("ListServices", body, {"serviceArns": arns})
+
+    def op_ListServicesByNamespace(self, backend: Any, body: dict, environ: dict) -> dict:
+        namespace = body.get("namespace") or ""
+        arns = []
+        for service in backend.services.values():
+            conf = getattr(service, "service_connect_configuration", None) or {}
+            if service.status == "INACTIVE" or not conf.get("enabled"):
+                continue
+            ns = conf.get("namespace")
+            if not ns:
+                cluster = backend.clusters.get(service.cluster_name)
+                ns = ((cluster and cluster.service_connect_defaults) or {}).get("namespace")
+            if (ns and (ns == namespace or ns.split("/")[-1] == namespace.split("/")[-1])) or (
+                ns and _namespace_name(ns) == namespace
+            ):
+                arns.append(service.arn)
+        return paging.paginate("ListServicesByNamespace", body, {"serviceArns": sorted(arns)})
+
+    # -- tasks ---------------------------------------------------------------------------
+    def op_RunTask(self, backend: Any, body: dict, environ: dict) -> dict:
+        td = errors.check_run_task(backend, body)
+        errors.check_rules("run-task", body, task_definition=td)
+        _check_network(td, body)
+        cluster = errors.find_cluster(backend, body.get("cluster"))
+        failures: list[dict] = []
+        if _runs_on_instances(cluster, body):
+            if not any(
+                ci.status == "ACTIVE"
+                for ci in backend.container_instances.get(cluster.name, {}).values()
+            ):
+                raise EcsError("InvalidParameterException", placement.NO_INSTANCES)
+            placed, failures = placement.plan(backend, cluster.name, td, body.get("count", 1))
+            if placed == 0:
+                return {"tasks": [], "failures": failures}
+            body = {**body, "count": placed}
+        result = self.moto(environ, "RunTask", body)
+        result["failures"] = failures
+        return result
+
+    def op_StopTask(self, backend: Any, body: dict, environ: dict) -> dict:
+        cluster = errors.find_cluster(backend, body.get("cluster"))
+        task_id = (body.get("task") or "").split("/")[-1]
+        task = next(
+            (t for arn, t in backend.tasks.get(cluster.name, {}).items() if arn.endswith(task_id)),
+            None,
+        )
+        if not task_id or task is None:
+            raise EcsError("InvalidParameterException", "The referenced task was not found.")
+        self.lifecycle.stop(task, "UserInitiated", body.get("reason") or "Task stopped by user")
+        return {"task": self.describe_task(environ, task)}
+
+    def op_DescribeTasks(self, backend: Any, body: dict, environ: dict) -> dict:
+        errors.check_describe_limit("DescribeTasks", body)
+        cluster = errors.find_cluster(backend, body.get("cluster"))
+        wanted = body.get("tasks") or []
+        if not wanted:
+            raise EcsError("InvalidParameterException", "Tasks cannot be empty.")
+        mine = backend.tasks.get(cluster.name, {})
+        by_id = {arn.split("/")[-1]: t for arn, t in mine.items()}
+        known = [w for w in wanted if w.split("/")[-1] in by_id]
+        result: dict[str, Any] = {"tasks": [], "failures": []}
+        if known:
+            result = self.moto(environ, "DescribeTasks", {**body, "tasks": known})
+            arns = {by_id[w.split("/")[-1]].task_arn for w in known}
+            result["tasks"] = [t for t in result["tasks"] if t["taskArn"] in arns]
+        for name in wanted:
+            if name.split("/")[-1] not in by_id:
+                arn = name if name.startswith("arn:") else _task_arn(backend, cluster, name)
+                result["failures"].append({"arn": arn, "reason": "MISSING"})
+        return result
+
+    def op_ListTasks(self, backend: Any, body: dict, environ: dict) -> dict:
+        cluster = errors.find_cluster(backend, body.get("cluster"))
+        desired = body.get("desiredStatus") or "RUNNING"
+        family = body.get("family")
+        service = body.get("serviceName")
+        instance = body.get("containerInstance")
+        arns = []
+        for task in backend.tasks.get(cluster.name, {}).values():
+            if task.desired_status != desired:
+                continue
+            if family and task.task_definition_arn.split("/")[-1].split(":")[0] != family:
+                continue
+            if service and task.group != f"service:{service.split('/')[-1]}":
+                continue
+            if body.get("startedBy") and task.started_by != body["startedBy"]:
+                continue
+            if instance and not (task.container_instance_arn or "").endswith(
+                instance.split("/")[-1]
+            ):
+                continue
+            if body.get("launchType") and task.launch_type != body["launchType"]:
+                continue
+            arns.append(task.task_arn)
+        return paging.paginate("ListTasks", body, {"taskArns": arns})
+
+    # -- container instances ---------------------------------------------------------------
+    def op_DescribeContainerInstances(self, backend: Any, body: dict, environ: dict) -> dict:
+        errors.check_describe_limit("DescribeContainerInstances", body)
+        return self.moto(environ, "DescribeContainerInstances", body)
+
+    def op_RegisterContainerInstance(self, backend: Any, body: dict, environ: dict) -> dict:
+        result = self.moto(environ, "RegisterContainerInstance", body)
+        for hook in self.hooks:
+            if hasattr(hook, "instance_registered"):
+                hook.instance_registered(backend, body, result)
+        return result
+
+    # -- recording, for snapshots --------------------------------------------------------------
+    def _recordable(self, environ: dict[str, Any]) -> dict[str, Any] | None:
+        """A non-ECS request that may change state (anything but a read), as kept for replay."""
+        method = environ.get("REQUEST_METHOD", "GET")
+        query = environ.get("QUERY_STRING", "")
+        if method in ("GET", "HEAD") or "/moto-api" in environ.get("PATH_INFO", ""):
+            return None
+        raw = read_body(environ)
+        action = re.search(rb"Action=([A-Za-z]+)", raw) or re.search(r"Action=([A-Za-z]+)", query)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        name = action.group(1) if action else target.split(".")[-1]
+        if isinstance(name, bytes):
+            name = name.decode()
+        if name.startswith(_READS) or name.startswith("BatchGet"):
+            return None
+        headers = {k: v for k, v in environ.items() if k.startswith("HTTP_") or k == "CONTENT_TYPE"}
+        return {
+            "kind": "wsgi",
+            "method": method,
+            "path": environ.get("PATH_INFO", "/"),
+            "query": query,
+            "headers": headers,
+            "body": raw.decode("latin-1"),
+        }
+
+
+def _install(layer: EcsLayer) -> None:
+    """Patch moto where the wire cannot reach: new tasks are born PROVISIONING; placement."""
+    from moto.ecs import models
+
+    global _CURRENT
+    _CURRENT = layer
+    placement.install()
+    hold_moto_progression()
+    _fallback_dns_name()
+    if getattr(models.Task.__init__, "_ecskit", False):
+        return
+    original = models.Task.__init__
+
+    def __init__(self: Any, cluster: Any, task_definition: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, cluster, task_definition, *args, **kwargs)
+        if _CURRENT is not None:
+            _CURRENT.lifecycle.born(self, task_definition)
+
+    __init__._ecskit = True  # type: ignore[attr-defined]
+    models.Task.__init__ = __init__  # type: ignore[method-assign]
+
+
+_CURRENT: EcsLayer | None = None
+
+
+class _DnsFromIp:
+    """An ENI's private DNS name from its IP, as ECS reports it even without DNS hostnames.
+
+    moto 5.2.5 only sets `private_dns_name` in a VPC with DNS hostnames on, and its awsvpc task
+    crashes reading it otherwise. A non-data descriptor: moto's own value, when set, wins.
+    """
+
+    def __get__(self, eni: Any, owner: Any = None) -> Any:
+        if eni is None:
+            return self
+        from moto.ec2.utils import generate_dns_from_ip
+
+        return generate_dns_from_ip(eni.private_ip_address)
+
+
+def _fallback_dns_name() -> None:
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+
+    if not isinstance(NetworkInterface.__dict__.get("private_dns_name"), _DnsFromIp):
+        NetworkInterface.private_dns_name = _DnsFromIp()  # type: ignore[attr-defined]
+
+
+def _check_network(td: Any, body: dict[str, Any]) -> None:
+    if td.network_mode == "awsvpc" and not (body.get("networkConfiguration") or {}).get(
+        "awsvpcConfiguration"
+    ):
+        raise EcsError(
+            "InvalidParameterException",
+            "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+        )
+
+
+def _runs_on_instances(cluster: Any, body: dict[str, Any]) -> bool:
+    """EC2 or EXTERNAL (not Fargate): the task needs a container instance."""
+    launch = body.get("launchType")
+    if launch:
+        return launch in ("EC2", "EXTERNAL")
+    strategy = body.get("capacityProviderStrategy") or cluster.default_capacity_provider_strategy
+    if strategy:
+        return strategy[0]["capacityProvider"] not in ("FARGATE", "FARGATE_SPOT")
+    return True
+
+
+def _task_arn(backend: Any, cluster: Any, task_id: str) -> str:
+    return f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:task/{cluster.name}/{task_id}"
+
+
+def _namespace_name(arn: str) -> str | None:
+    try:
+        from moto.servicediscovery.models import servicediscovery_backends
+
+        region = arn.split(":")[3]
+        for ns in servicediscovery_backends[WARM_ACCOUNT][region].namespaces.values():
+            if ns.arn == arn:
+                return ns.name
+    except Exception:  # an unknown namespace simply matches nothing
+        return None
+    return None
+
+
+def region_of(environ: dict[str, Any]) -> str:
+    """The region a signed request is for (its credential scope), else us-east-1."""
+    match = _REGION.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else WARM_REGION
 
 
 def read_body(environ: dict[str, Any]) -> bytes:

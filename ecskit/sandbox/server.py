@@ -100,6 +100,42 @@ class Sandbox:
         if self.layer is not None:
             self.layer.reset()
 
+    # -- the clock and snapshots (the behaviour lives in layer.py, lifecycle.py, snapshot.py)
+    def _layer(self) -> EcsLayer:
+        if self.layer is None:
+            self.bind()
+        assert self.layer is not None
+        return self.layer
+
+    @property
+    def clock(self) -> str:
+        """'real' (tasks move every ~0.75 s), 'instant' (steady state at once) or 'manual'."""
+        return self._layer().clock.mode
+
+    @clock.setter
+    def clock(self, mode: str) -> None:
+        self._layer().clock.mode = mode
+
+    def advance(self, seconds: float) -> None:
+        """Move sandbox time forward (the way time moves on the 'manual' clock)."""
+        self._layer().advance(seconds)
+
+    def settle(self) -> None:
+        """Bring every task and deployment to its steady state now."""
+        self._layer().settle()
+
+    def save(self) -> dict[str, Any]:
+        """A snapshot of everything created so far (JSON-ready): give it to restore()."""
+        from .snapshot import save
+
+        return save(self._layer())
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Forget everything, then rebuild the state `snapshot` was saved from."""
+        from .snapshot import restore
+
+        restore(self, snapshot)
+
     def __repr__(self) -> str:
         where = self.endpoint_url if self.running else "stopped"
         return f"<ecskit Sandbox {where}>"

@@ -1,0 +1,420 @@
+"""ECS's service scheduler over moto's stored services: desiredCount tasks, rolling deployments.
+
+A service keeps `desiredCount` tasks (group `service:NAME`, startedBy its deployment's id).
+UpdateService with a new revision (or forceNewDeployment) makes a new PRIMARY deployment; the
+old one, now ACTIVE, is drained while the service stays within minimumHealthyPercent and
+maximumPercent; `rolloutState` goes IN_PROGRESS -> COMPLETED, and the service's events say so in
+ECS's words. (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html)
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .clock import Clock
+from .lifecycle import PENDING_STATES, Lifecycle, _dt
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DEPLOYMENT_CONFIGURATION = {
+    "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+    "maximumPercent": 200,
+    "minimumHealthyPercent": 100,
+}
+MAX_EVENTS = 100
+
+
+def new_deployment_id() -> str:
+    return "ecs-svc/" + str(uuid.uuid4().int)[:19]
+
+
+def short_id(task: Any) -> str:
+    return task.task_arn.split("/")[-1]
+
+
+class Scheduler:
+    """Reconciles each service that has something to do, on every tick of the sandbox."""
+
+    def __init__(self, clock: Clock, lifecycle: Lifecycle) -> None:
+        self.clock = clock
+        self.lifecycle = lifecycle
+        self.dirty: dict[int, Any] = {}  # id(service) -> service with work to do
+        self.dirty_clusters: dict[int, tuple[Any, Any]] = {}  # id(cluster) -> (backend, cluster)
+        # hooks (task, service) called when a service's task starts RUNNING or begins to stop
+        self.on_running: list[Callable[[Any, Any], None]] = []
+        self.on_stopping: list[Callable[[Any, Any], None]] = []
+        lifecycle.listeners.append(self._task_changed)
+
+    def reset(self) -> None:
+        self.dirty.clear()
+        self.dirty_clusters.clear()
+
+    @property
+    def idle(self) -> bool:
+        return not self.dirty and not self.dirty_clusters
+
+    # -- what the layer tells the scheduler -----------------------------------------------
+    def created(self, backend: Any, service: Any, body: dict[str, Any]) -> None:
+        """A service moto just stored: ECS's defaults, its first deployment IN_PROGRESS."""
+        now = self.clock.datetime()
+        service.deployment_configuration = {
+            **DEFAULT_DEPLOYMENT_CONFIGURATION,
+            **(body.get("deploymentConfiguration") or {}),
+        }
+        service.created_at = now
+        service.capacity_provider_strategy = body.get("capacityProviderStrategy")
+        if body.get("capacityProviderStrategy") and not body.get("launchType"):
+            service.launch_type = None
+        service.health_check_grace_period_seconds = body.get("healthCheckGracePeriodSeconds")
+        service.enable_execute_command = bool(body.get("enableExecuteCommand", False))
+        service.running_count = 0
+        service.pending_count = 0
+        service.events = []
+        service._ecskit_backend = backend
+        service._ecskit_steady = False
+        service.deployments = []
+        if service.deployment_controller.get("type", "ECS") == "ECS" and service.task_definition:
+            service.deployments = [self._deployment(service)]
+        self.touch(service)
+
+    def updated(self, backend: Any, service: Any, body: dict[str, Any], before: str | None) -> None:
+        """After moto's UpdateService: a new PRIMARY deployment if the revision changed."""
+        service._ecskit_backend = backend
+        if body.get("taskDefinition"):
+            service.task_definition = backend.describe_task_definition(body["taskDefinition"]).arn
+        conf = body.get("deploymentConfiguration")
+        if conf:
+            service.deployment_configuration = {
+                **getattr(service, "deployment_configuration", DEFAULT_DEPLOYMENT_CONFIGURATION),
+                **conf,
+            }
+        new_revision = service.task_definition != before
+        if service.deployments and (new_revision or body.get("forceNewDeployment")):
+            for old in service.deployments:
+                if old["status"] == "PRIMARY":
+                    old["status"] = "ACTIVE"
+                    old["updatedAt"] = self.clock.datetime()
+            service.deployments.insert(0, self._deployment(service))
+        elif service.deployments:
+            service.deployments[0]["desiredCount"] = service.desired_count
+            service.deployments[0]["updatedAt"] = self.clock.datetime()
+        service._ecskit_steady = False
+        self.touch(service)
+
+    def deleted(self, service: Any) -> None:
+        """DeleteService: DRAINING while its tasks stop, then INACTIVE."""
+        service.status = "DRAINING"
+        service.desired_count = 0
+        for deployment in service.deployments:
+            deployment["desiredCount"] = 0
+        self.touch(service)
+
+    def touch(self, service: Any) -> None:
+        self.dirty[id(service)] = service
+        backend = getattr(service, "_ecskit_backend", None) or service._backend
+        cluster = backend.clusters.get(service.cluster_name)
+        if cluster is not None:
+            self.dirty_clusters[id(cluster)] = (backend, cluster)
+
+    def _task_changed(self, task: Any, old: str, new: str) -> None:
+        backend = task._backend
+        cluster = backend.clusters.get(task.cluster_name)
+        if cluster is not None:
+            self.dirty_clusters[id(cluster)] = (backend, cluster)
+        if new == "STOPPED" and task.container_instance_arn:
+            _release(backend, task)
+        service = service_of(task)
+        if service is None:
+            return
+        self.dirty[id(service)] = service
+        if new == "RUNNING":
+            for hook in self.on_running:
+                _safely(hook, task, service)
+        elif old == "RUNNING" and new != "RUNNING":
+            for hook in self.on_stopping:
+                _safely(hook, task, service)
+
+    # -- the work ------------------------------------------------------------------------
+    def tick(self) -> bool:
+        """Reconcile every service with work to do; True if any task was started or stopped."""
+        changed = False
+        for key, service in list(self.dirty.items()):
+            busy, acted = self.reconcile(service)
+            changed |= acted
+            if not busy:
+                self.dirty.pop(key, None)
+        for key, (backend, cluster) in list(self.dirty_clusters.items()):
+            count_cluster(backend, cluster)
+            self.dirty_clusters.pop(key, None)
+        return changed
+
+    def reconcile(self, service: Any) -> tuple[bool, bool]:
+        """One pass of the scheduler over one service: (still busy, started or stopped any)."""
+        backend = getattr(service, "_ecskit_backend", None) or service._backend
+        members = [t for t in tasks_of(backend, service)]
+        live = [t for t in members if t.desired_status == "RUNNING"]
+        acted = False
+        if service.status in ("DRAINING", "INACTIVE"):
+            for task in live:
+                self.lifecycle.stop(task, "ServiceSchedulerInitiated", _scale_reason(service))
+                acted = True
+            if live:
+                self._event(service, _stopped_message(service, live))
+            if all(t.last_status == "STOPPED" for t in members):
+                service.status = "INACTIVE"
+                self._count(service, members)
+                return False, acted
+            self._count(service, members)
+            return True, acted
+        if not service.deployments:
+            self._count(service, members)
+            return False, False
+        primary = service.deployments[0]
+        desired = service.desired_count
+        conf = getattr(service, "deployment_configuration", DEFAULT_DEPLOYMENT_CONFIGURATION)
+        max_total = math.floor(desired * conf.get("maximumPercent", 200) / 100)
+        min_healthy = math.ceil(desired * conf.get("minimumHealthyPercent", 100) / 100)
+        mine = [t for t in live if t.started_by == primary["id"]]
+        old = [t for t in live if t.started_by != primary["id"]]
+
+        # scale in: the newest first (ECS picks by placement; any choice is documented-valid)
+        if len(mine) > desired:
+            extra = sorted(mine, key=lambda t: (t.last_status == "RUNNING", t.created_at))
+            extra = extra[: len(mine) - desired]
+            for task in extra:
+                self.lifecycle.stop(task, "ServiceSchedulerInitiated", _scale_reason(service))
+            self._event(service, _stopped_message(service, extra))
+            live = [t for t in live if t not in extra]
+            mine = [t for t in mine if t not in extra]
+            acted = True
+
+        room = max(max_total, desired) - len(live)
+        wanted = min(desired - len(mine), room)
+        if wanted > 0:
+            started = self._start(backend, service, primary, wanted)
+            if started:
+                live += started
+                mine += started
+                acted = True
+
+        # drain the old deployments without going under minimumHealthyPercent
+        if old:
+            running = sum(1 for t in live if t.last_status == "RUNNING")
+            stopping = []
+            for task in sorted(old, key=lambda t: t.last_status == "RUNNING"):
+                if task.last_status != "RUNNING":
+                    stopping.append(task)
+                elif running - 1 >= min_healthy:
+                    stopping.append(task)
+                    running -= 1
+            for task in stopping:
+                self.lifecycle.stop(task, "ServiceSchedulerInitiated", _scale_reason(service))
+            if stopping:
+                self._event(service, _stopped_message(service, stopping))
+                acted = True
+        self._count(service, members + [t for t in mine if t not in members])
+
+        # deployments with nothing left are done; a lone PRIMARY at its count has COMPLETED
+        left = {t.started_by for t in tasks_of(backend, service) if t.last_status != "STOPPED"}
+        service.deployments = [
+            d for d in service.deployments if d["status"] == "PRIMARY" or d["id"] in left
+        ]
+        steady = (
+            len(service.deployments) == 1
+            and service.running_count == desired
+            and service.pending_count == 0
+            and all(t.last_status in ("RUNNING", "STOPPED") for t in tasks_of(backend, service))
+        )
+        if steady:
+            if primary.get("rolloutState") == "IN_PROGRESS":
+                primary["rolloutState"] = "COMPLETED"
+                primary["rolloutStateReason"] = "ECS deployment completed successfully."
+                primary["updatedAt"] = self.clock.datetime()
+                self._event(
+                    service,
+                    f"(service {service.name}) (deployment {primary['id']}) deployment completed.",
+                )
+            if not getattr(service, "_ecskit_steady", False):
+                service._ecskit_steady = True
+                self._event(service, f"(service {service.name}) has reached a steady state.")
+            return False, acted
+        service._ecskit_steady = False
+        return True, acted
+
+    def _start(self, backend: Any, service: Any, deployment: dict[str, Any], count: int) -> list:
+        group = f"service:{service.name}"
+        strategy = getattr(service, "capacity_provider_strategy", None)
+        started: list[Any] = []
+        try:
+            while len(started) < count:
+                batch = min(10, count - len(started))
+                tasks = backend.run_task(
+                    service.cluster_name,
+                    deployment["taskDefinition"],
+                    batch,
+                    None,
+                    deployment["id"],
+                    service.tags if service.propagate_tags == "SERVICE" else None,
+                    None if strategy else service.launch_type,
+                    service.network_configuration or None,
+                    group,
+                    service.platform_version,
+                    strategy,
+                )
+                started += tasks
+                if len(tasks) < batch:
+                    raise _Unplaceable(backend, service, deployment["taskDefinition"])
+        except _Unplaceable as why:
+            self._event(service, why.message)
+        except Exception as exc:  # ECS reports placement trouble as an event
+            self._event(
+                service,
+                f"(service {service.name}) was unable to place a task because no container "
+                f"instance met all of its requirements. Reason: {exc}.",
+            )
+        if started:
+            ids = " ".join(f"(task {short_id(t)})" for t in started)
+            self._event(
+                service, f"(service {service.name}) has started {len(started)} tasks: {ids}."
+            )
+        return started
+
+    def _deployment(self, service: Any) -> dict[str, Any]:
+        now = self.clock.datetime()
+        deployment_id = new_deployment_id()
+        strategy = getattr(service, "capacity_provider_strategy", None)
+        deployment = {
+            "id": deployment_id,
+            "status": "PRIMARY",
+            "taskDefinition": service.task_definition,
+            "desiredCount": service.desired_count,
+            "pendingCount": 0,
+            "runningCount": 0,
+            "failedTasks": 0,
+            "createdAt": now,
+            "updatedAt": now,
+            "launchType": None if strategy else service.launch_type,
+            "capacityProviderStrategy": strategy,
+            "platformVersion": service.platform_version,
+            "networkConfiguration": service.network_configuration or None,
+            "rolloutState": "IN_PROGRESS",
+            "rolloutStateReason": "ECS deployment in progress.",
+        }
+        if service.launch_type == "FARGATE" or any(
+            s.get("capacityProvider", "").startswith("FARGATE") for s in strategy or []
+        ):
+            deployment["platformVersion"] = service.platform_version or "LATEST"
+            deployment["platformFamily"] = "Linux"
+        return {k: v for k, v in deployment.items() if v is not None}
+
+    def _count(self, service: Any, members: Iterable[Any]) -> None:
+        running = pending = 0
+        per: dict[str, list[int]] = {}
+        for task in members:
+            if task.desired_status != "RUNNING" and task.last_status != "RUNNING":
+                continue
+            counts = per.setdefault(task.started_by, [0, 0])
+            if task.last_status == "RUNNING":
+                running += 1
+                counts[0] += 1
+            elif task.last_status in PENDING_STATES:
+                pending += 1
+                counts[1] += 1
+        service.running_count = running
+        service.pending_count = pending
+        for deployment in service.deployments:
+            counts = per.get(deployment["id"], [0, 0])
+            deployment["runningCount"], deployment["pendingCount"] = counts
+            if deployment["status"] == "PRIMARY":
+                deployment["desiredCount"] = service.desired_count
+            else:
+                deployment["desiredCount"] = counts[0] + counts[1]
+
+    def _event(self, service: Any, message: str) -> None:
+        if service.events and service.events[0]["message"] == message:
+            return
+        service.events.insert(
+            0, {"id": str(uuid.uuid4()), "createdAt": self.clock.datetime(), "message": message}
+        )
+        del service.events[MAX_EVENTS:]
+
+
+class _Unplaceable(Exception):
+    def __init__(self, backend: Any, service: Any, task_definition: str) -> None:
+        from .placement import unplaceable_reason
+
+        reason = unplaceable_reason(backend, service.cluster_name, task_definition)
+        self.message = (
+            f"(service {service.name}) was unable to place a task because no container instance "
+            f"met all of its requirements. {reason}"
+        )
+        super().__init__(self.message)
+
+
+def service_of(task: Any) -> Any:
+    group = task.group or ""
+    if not group.startswith("service:"):
+        return None
+    return task._backend.services.get(f"{task.cluster_name}:{group[len('service:') :]}")
+
+
+def tasks_of(backend: Any, service: Any) -> list[Any]:
+    group = f"service:{service.name}"
+    return [t for t in backend.tasks.get(service.cluster_name, {}).values() if t.group == group]
+
+
+def count_cluster(backend: Any, cluster: Any) -> None:
+    """runningTasksCount, pendingTasksCount, activeServicesCount as ECS counts them."""
+    running = pending = 0
+    for task in backend.tasks.get(cluster.name, {}).values():
+        status = task._status
+        if status == "RUNNING":
+            running += 1
+        elif status in PENDING_STATES:
+            pending += 1
+    cluster.running_tasks_count = running
+    cluster.pending_tasks_count = pending
+    cluster.active_services_count = sum(
+        1
+        for s in backend.services.values()
+        if s.cluster_name == cluster.name and s.status == "ACTIVE"
+    )
+    instances = backend.container_instances.get(cluster.name, {})
+    cluster.registered_container_instances_count = sum(
+        1 for ci in instances.values() if ci.status != "INACTIVE"
+    )
+
+
+def _scale_reason(service: Any) -> str:
+    primary = service.deployments[0]["id"] if service.deployments else "ecs-svc"
+    return f"Scaling activity initiated by (deployment {primary})"
+
+
+def _stopped_message(service: Any, tasks: list[Any]) -> str:
+    ids = " ".join(f"(task {short_id(t)})" for t in tasks)
+    return f"(service {service.name}) has stopped {len(tasks)} running tasks: {ids}."
+
+
+def _release(backend: Any, task: Any) -> None:
+    """Give a stopped task's CPU, memory and ports back to its container instance."""
+    instances = backend.container_instances.get(task.cluster_name, {})
+    instance = instances.get(task.container_instance_arn.split("/")[-1])
+    if instance is not None and task.resource_requirements and not getattr(task, "_released", 0):
+        backend.update_container_instance_resources(
+            instance, task.resource_requirements, removing=True
+        )
+        task._released = True
+
+
+def _safely(hook: Callable[[Any, Any], None], task: Any, service: Any) -> None:
+    try:
+        hook(task, service)
+    except Exception:  # a target group or Cloud Map hiccup must not stop ECS
+        log.exception("sandbox hook %s failed for %s", hook, task.task_arn)
+
+
+_ = _dt  # re-exported for hooks that stamp times
