@@ -27,6 +27,7 @@ ALB_GROUP = "web-alb"
 TASK_GROUP = "web-tasks"
 LOAD_BALANCER = "web"
 TARGET_GROUP = "web"
+NAMESPACE = "course"
 
 TASKS_TRUST = {
     "Version": "2012-10-17",
@@ -290,11 +291,33 @@ def _chapter_04(session: Any, done: list[str]) -> None:
     )
 
 
+def namespace_arn(session: Any, name: str) -> str | None:
+    """The ARN of the Cloud Map namespace called `name`, or None."""
+    pages = session.servicediscovery.get_paginator("list_namespaces").paginate()
+    for page in pages:
+        for namespace in page["Namespaces"]:
+            if namespace["Name"] == name:
+                return str(namespace["Arn"])
+    return None
+
+
+def _chapter_05(session: Any, done: list[str]) -> None:
+    arn = namespace_arn(session, NAMESPACE)
+    if arn is None:
+        session.servicediscovery.create_http_namespace(
+            Name=NAMESPACE, Description="The course's services"
+        )
+        arn = namespace_arn(session, NAMESPACE)
+    session.ecs.update_cluster(cluster=CLUSTER, serviceConnectDefaults={"namespace": arn})
+    done.append(f"namespace {NAMESPACE} (the default of cluster {CLUSTER})")
+
+
 # chapter number -> the step that builds what that chapter leaves behind
 STEPS: dict[int, Callable[[Any, list[str]], None]] = {
     1: _chapter_01,
     2: _chapter_02,
     4: _chapter_04,
+    5: _chapter_05,
 }
 CHAPTERS = tuple(range(10))
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .catch_up import EXECUTION_ROLE, REPOSITORY, course_vpc, image_uri
+from .catch_up import EXECUTION_ROLE, REPOSITORY, course_vpc, image_uri, namespace_arn
 from .result import Result
 
 CheckFunction = Callable[[Any, Result], None]
@@ -328,3 +328,33 @@ def _read_only(session: Any, result: Result) -> None:
     except ReadOnlyError:
         refused = True
     result.add(refused, "a write (CreateCluster) is refused before it is sent")
+
+
+@exercise(
+    "05-internal-namespace",
+    "a namespace for internal tools",
+    'Create an HTTP namespace "internal" in AWS Cloud Map, and a cluster "internal-tools" whose '
+    "default Service Connect namespace it is.",
+)
+def _internal_namespace(session: Any, result: Result) -> None:
+    arn = namespace_arn(session, "internal")
+    result.add(
+        arn is not None,
+        "a Cloud Map namespace named internal",
+        'session.servicediscovery.create_http_namespace(Name="internal")',
+    )
+    cluster = _cluster(session, "internal-tools")
+    if not result.add(
+        cluster is not None,
+        "an ACTIVE cluster named internal-tools",
+        'session.ecs.create_cluster(clusterName="internal-tools", serviceConnectDefaults=...)',
+    ):
+        return
+    assert cluster is not None
+    default = (cluster.get("serviceConnectDefaults") or {}).get("namespace")
+    result.add(
+        arn is not None and default == arn,
+        "its default Service Connect namespace is internal",
+        'serviceConnectDefaults={"namespace": <the ARN of internal>} '
+        "(update_cluster sets it on an existing cluster)",
+    )

@@ -149,3 +149,13 @@ def test_read_only_check_never_writes_through_a_writable_session(session: ecskit
     assert session.ecs.list_clusters()["clusterArns"] == []
     assert check("09", ecskit.connect(read_only=True)).passed
     assert session.ecs.list_clusters()["clusterArns"] == []
+
+
+def test_internal_namespace_must_be_the_cluster_default(session: ecskit.Session) -> None:
+    session.servicediscovery.create_http_namespace(Name="internal")
+    session.ecs.create_cluster(clusterName="internal-tools")
+    result = check("05", session)
+    assert [i.what for i in result.missing] == ["its default Service Connect namespace is internal"]
+    arn = session.servicediscovery.list_namespaces()["Namespaces"][0]["Arn"]
+    session.ecs.update_cluster(cluster="internal-tools", serviceConnectDefaults={"namespace": arn})
+    assert check("05-internal-namespace", session).passed
