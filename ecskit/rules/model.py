@@ -68,14 +68,6 @@ UNKNOWN = rule(
     "A field the API does not have (often a typo or wrong capitalisation).",
     _SOURCE,
 )
-UNION = rule(
-    "model.one-of",
-    ERROR,
-    _KINDS,
-    "An object that takes exactly one of its fields has several.",
-    _SOURCE,
-)
-
 Check = Callable[[Any, str, list[Problem]], None]
 
 _TYPE_NAMES = {
@@ -149,7 +141,6 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
         memo[shape.name] = lambda value, path, out: holder["check"](value, path, out)
         members = {name: _compile(member, memo) for name, member in shape.members.items()}
         required = tuple(meta.get("required", ()))
-        union = bool(meta.get("union"))
 
         def check_structure(value: Any, path: str, out: list[Problem]) -> None:
             if not isinstance(value, dict):
@@ -166,8 +157,6 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
                     out.append(UNKNOWN.at(where, _unknown_message(where, str(name), members)))
                 elif item is not None:
                     check(item, where, out)
-            if union and sum(1 for v in value.values() if v is not None) > 1:
-                out.append(UNION.at(path, f"{path} takes exactly one of its fields."))
 
         holder["check"] = check_structure
         memo[shape.name] = check_structure

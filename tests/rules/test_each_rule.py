@@ -1,0 +1,661 @@
+"""Each rule: the valid body passes it; the smallest breaking change fails with its id and path."""
+
+from __future__ import annotations
+
+import pytest
+from rule_bodies import (
+    DELETE,
+    change,
+    cluster,
+    described,
+    ec2_task_definition,
+    fargate_task_definition,
+    run_task,
+    service,
+    update_service,
+)
+
+from ecskit.rules import RULES, validate
+
+FARGATE_TD = fargate_task_definition
+EC2_TD = ec2_task_definition
+C0 = "containerDefinitions[0]"
+C1 = "containerDefinitions[1]"
+AWSVPC = "networkConfiguration.awsvpcConfiguration"
+REVISION = "fargate"  # the service bodies run the Fargate task definition
+LOG = f"{C0}.logConfiguration"
+
+# (rule id, kind, valid body, edits that break it, expected path, revision for the check)
+CASES = [
+    # --- model (botocore) -------------------------------------------------------------
+    ("model.required", "task-definition", FARGATE_TD, {"family": DELETE}, "family", None),
+    ("model.type", "task-definition", EC2_TD, {f"{C0}.memory": "256"}, f"{C0}.memory", None),
+    ("model.enum", "task-definition", FARGATE_TD, {"networkMode": "vpc"}, "networkMode", None),
+    ("model.length", "cluster", cluster, {"tags": [{"key": "k"}] * 51}, "tags", None),
+    (
+        "model.range",
+        "cluster",
+        cluster,
+        {"defaultCapacityProviderStrategy[1].weight": 1001},
+        "defaultCapacityProviderStrategy[1].weight",
+        None,
+    ),
+    (
+        "model.unknown-field",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.portMappings[0].protocl": "tcp"},
+        f"{C0}.portMappings[0].protocl",
+        None,
+    ),
+    # --- task definition ----------------------------------------------------------------
+    ("names.family", "task-definition", FARGATE_TD, {"family": "my web"}, "family", None),
+    ("names.family", "task-definition", FARGATE_TD, {"family": ""}, "family", None),
+    (
+        "containers.count",
+        "task-definition",
+        FARGATE_TD,
+        {"containerDefinitions": []},
+        "containerDefinitions",
+        None,
+    ),
+    ("task.cpu-format", "task-definition", EC2_TD, {"cpu": "lots"}, "cpu", None),
+    ("task.memory-format", "task-definition", EC2_TD, {"memory": "big"}, "memory", None),
+    ("fargate.size-required", "task-definition", FARGATE_TD, {"memory": DELETE}, "memory", None),
+    ("fargate.cpu-memory", "task-definition", FARGATE_TD, {"memory": "4096"}, "memory", None),
+    ("fargate.cpu-memory", "task-definition", FARGATE_TD, {"cpu": "768"}, "cpu", None),
+    (
+        "fargate.windows-cpu",
+        "task-definition",
+        FARGATE_TD,
+        {"runtimePlatform": {"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"}},
+        "cpu",
+        None,
+    ),
+    ("ec2.task-size", "task-definition", EC2_TD, {"cpu": "64"}, "cpu", None),
+    (
+        "fargate.network-mode",
+        "task-definition",
+        FARGATE_TD,
+        {"networkMode": "bridge"},
+        "networkMode",
+        None,
+    ),
+    (
+        "external.network-mode",
+        "task-definition",
+        EC2_TD,
+        {"requiresCompatibilities": ["EXTERNAL"], "networkMode": "awsvpc", f"{C1}.links": DELETE},
+        "networkMode",
+        None,
+    ),
+    (
+        "platform.windows-network-mode",
+        "task-definition",
+        EC2_TD,
+        {"runtimePlatform": {"operatingSystemFamily": "WINDOWS_SERVER_2019_FULL"}},
+        "networkMode",
+        None,
+    ),
+    (
+        "platform.arm64-linux",
+        "task-definition",
+        FARGATE_TD,
+        {
+            "cpu": "1024",
+            "memory": "2048",
+            "runtimePlatform": {
+                "operatingSystemFamily": "WINDOWS_SERVER_2022_CORE",
+                "cpuArchitecture": "ARM64",
+            },
+        },
+        "runtimePlatform.cpuArchitecture",
+        None,
+    ),
+    (
+        "fargate.unsupported",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.privileged": True},
+        f"{C0}.privileged",
+        None,
+    ),
+    (
+        "fargate.unsupported",
+        "task-definition",
+        FARGATE_TD,
+        {"volumes": [{"name": "d", "host": {"sourcePath": "/srv"}}]},
+        "volumes[0].host.sourcePath",
+        None,
+    ),
+    (
+        "fargate.unsupported",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.linuxParameters": {"capabilities": {"add": ["NET_ADMIN"]}}},
+        f"{C0}.linuxParameters.capabilities.add[0]",
+        None,
+    ),
+    (
+        "fargate.log-driver",
+        "task-definition",
+        FARGATE_TD,
+        {LOG: {"logDriver": "json-file"}},
+        f"{LOG}.logDriver",
+        None,
+    ),
+    (
+        "fargate.ephemeral-storage",
+        "task-definition",
+        FARGATE_TD,
+        {"ephemeralStorage": {"sizeInGiB": 20}},
+        "ephemeralStorage.sizeInGiB",
+        None,
+    ),
+    (
+        "execution-role.required",
+        "task-definition",
+        FARGATE_TD,
+        {"executionRoleArn": DELETE},
+        "executionRoleArn",
+        None,
+    ),
+    (
+        "execution-role.required",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.secrets": [{"name": "DB", "valueFrom": "arn:aws:ssm:us-east-1:1:parameter/db"}]},
+        "executionRoleArn",
+        None,
+    ),
+    # --- containers ---------------------------------------------------------------------
+    ("names.container", "task-definition", FARGATE_TD, {f"{C0}.name": ""}, f"{C0}.name", None),
+    ("names.container", "task-definition", FARGATE_TD, {f"{C0}.name": "web.1"}, f"{C0}.name", None),
+    (
+        "names.container-unique",
+        "task-definition",
+        EC2_TD,
+        {f"{C1}.name": "app"},
+        f"{C1}.name",
+        None,
+    ),
+    ("container.image", "task-definition", FARGATE_TD, {f"{C0}.image": ""}, f"{C0}.image", None),
+    (
+        "container.essential",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.essential": False},
+        "containerDefinitions",
+        None,
+    ),
+    (
+        "memory.container-required",
+        "task-definition",
+        EC2_TD,
+        {f"{C1}.memory": DELETE},
+        f"{C1}.memory",
+        None,
+    ),
+    (
+        "memory.container-minimum",
+        "task-definition",
+        EC2_TD,
+        {f"{C1}.memory": 4},
+        f"{C1}.memory",
+        None,
+    ),
+    (
+        "memory.reservation-above-limit",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.memoryReservation": 512},
+        f"{C0}.memoryReservation",
+        None,
+    ),
+    ("memory.task-total", "task-definition", EC2_TD, {"memory": "150"}, "memory", None),
+    ("memory.task-total", "task-definition", EC2_TD, {"memory": "200"}, f"{C0}.memory", None),
+    ("cpu.task-total", "task-definition", EC2_TD, {"cpu": "128", f"{C1}.cpu": 64}, "cpu", None),
+    (
+        "ports.container-port",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.portMappings[0].containerPort": 0},
+        f"{C0}.portMappings[0].containerPort",
+        None,
+    ),
+    (
+        "ports.range",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.portMappings[0].hostPort": 70000},
+        f"{C0}.portMappings[0].hostPort",
+        None,
+    ),
+    (
+        "ports.host-equals-container",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.portMappings[0].hostPort": 8080},
+        f"{C0}.portMappings[0].hostPort",
+        None,
+    ),
+    (
+        "ports.none-network-mode",
+        "task-definition",
+        EC2_TD,
+        {"networkMode": "none", f"{C1}.links": DELETE},
+        f"{C0}.portMappings",
+        None,
+    ),
+    (
+        "ports.reserved",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.portMappings[0].hostPort": 22},
+        f"{C0}.portMappings[0].hostPort",
+        None,
+    ),
+    (
+        "ports.duplicate",
+        "task-definition",
+        EC2_TD,
+        {
+            f"{C0}.portMappings[0].hostPort": 8080,
+            f"{C1}.portMappings": [{"containerPort": 80, "hostPort": 8080}],
+        },
+        f"{C1}.portMappings[0].hostPort",
+        None,
+    ),
+    (
+        "logs.awslogs-options",
+        "task-definition",
+        FARGATE_TD,
+        {f"{LOG}.options.awslogs-region": DELETE},
+        f"{LOG}.options",
+        None,
+    ),
+    (
+        "logs.awslogs-option-name",
+        "task-definition",
+        FARGATE_TD,
+        {f"{LOG}.options.awslogs-groups": "/ecs/web"},
+        f"{LOG}.options.awslogs-groups",
+        None,
+    ),
+    (
+        "logs.awslogs-stream-prefix",
+        "task-definition",
+        FARGATE_TD,
+        {f"{LOG}.options.awslogs-stream-prefix": DELETE},
+        f"{LOG}.options",
+        None,
+    ),
+    (
+        "logs.firelens-router",
+        "task-definition",
+        FARGATE_TD,
+        {LOG: {"logDriver": "awsfirelens", "options": {"Name": "cloudwatch"}}},
+        f"{LOG}.logDriver",
+        None,
+    ),
+    (
+        "health-check.range",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.healthCheck.interval": 2},
+        f"{C0}.healthCheck.interval",
+        None,
+    ),
+    (
+        "health-check.range",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.healthCheck.retries": 11},
+        f"{C0}.healthCheck.retries",
+        None,
+    ),
+    (
+        "health-check.command",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.healthCheck.command": ["curl -f http://localhost/"]},
+        f"{C0}.healthCheck.command",
+        None,
+    ),
+    (
+        "depends-on.container",
+        "task-definition",
+        EC2_TD,
+        {f"{C1}.dependsOn[0].containerName": "db"},
+        f"{C1}.dependsOn[0].containerName",
+        None,
+    ),
+    (
+        "depends-on.container",
+        "task-definition",
+        EC2_TD,
+        {f"{C1}.dependsOn[0].containerName": "sidecar"},
+        f"{C1}.dependsOn[0].containerName",
+        None,
+    ),
+    (
+        "depends-on.healthy-needs-health-check",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.healthCheck": DELETE},
+        f"{C1}.dependsOn[0].condition",
+        None,
+    ),
+    (
+        "depends-on.exit-of-essential",
+        "task-definition",
+        EC2_TD,
+        {f"{C1}.dependsOn[0].condition": "SUCCESS"},
+        f"{C1}.dependsOn[0].condition",
+        None,
+    ),
+    (
+        "depends-on.cycle",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.dependsOn": [{"containerName": "sidecar", "condition": "START"}]},
+        "containerDefinitions",
+        None,
+    ),
+    (
+        "links.bridge-only",
+        "task-definition",
+        EC2_TD,
+        {"networkMode": "awsvpc"},
+        f"{C1}.links",
+        None,
+    ),
+    (
+        "links.container",
+        "task-definition",
+        EC2_TD,
+        {f"{C1}.links[0]": "db:backend"},
+        f"{C1}.links[0]",
+        None,
+    ),
+    (
+        "volumes.name",
+        "task-definition",
+        EC2_TD,
+        {"volumes[1]": {"name": "data"}},
+        "volumes[1].name",
+        None,
+    ),
+    (
+        "volumes.source-volume",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.mountPoints[0].sourceVolume": "date"},
+        f"{C0}.mountPoints[0].sourceVolume",
+        None,
+    ),
+    (
+        "volumes.volumes-from",
+        "task-definition",
+        EC2_TD,
+        {f"{C1}.volumesFrom[0].sourceContainer": "sidecar"},
+        f"{C1}.volumesFrom[0].sourceContainer",
+        None,
+    ),
+    (
+        "environment.secret-value",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.environment[1]": {"name": "DB_PASSWORD", "value": "hunter2"}},
+        f"{C0}.environment[1].value",
+        None,
+    ),
+    # --- clusters -------------------------------------------------------------------------
+    ("names.cluster", "cluster", cluster, {"clusterName": "my cluster"}, "clusterName", None),
+    (
+        "cluster.default-strategy-providers",
+        "cluster",
+        cluster,
+        {"capacityProviders": ["FARGATE"]},
+        "defaultCapacityProviderStrategy[1].capacityProvider",
+        None,
+    ),
+    (
+        "cluster.container-insights",
+        "cluster",
+        cluster,
+        {"settings[0].value": "on"},
+        "settings[0].value",
+        None,
+    ),
+    (
+        "cluster.service-connect-namespace",
+        "cluster",
+        cluster,
+        {"serviceConnectDefaults.namespace": ""},
+        "serviceConnectDefaults.namespace",
+        None,
+    ),
+    (
+        "strategy.base-once",
+        "cluster",
+        cluster,
+        {"defaultCapacityProviderStrategy[1].base": 2},
+        "defaultCapacityProviderStrategy[1].base",
+        None,
+    ),
+    (
+        "strategy.fargate-or-asg",
+        "cluster",
+        cluster,
+        {
+            "capacityProviders[2]": "my-asg",
+            "defaultCapacityProviderStrategy[1].capacityProvider": "my-asg",
+        },
+        "defaultCapacityProviderStrategy",
+        None,
+    ),
+    (
+        "strategy.duplicate",
+        "cluster",
+        cluster,
+        {"defaultCapacityProviderStrategy[1].capacityProvider": "FARGATE"},
+        "defaultCapacityProviderStrategy[1].capacityProvider",
+        None,
+    ),
+    (
+        "strategy.weights",
+        "cluster",
+        cluster,
+        {
+            "defaultCapacityProviderStrategy[0].weight": 0,
+            "defaultCapacityProviderStrategy[1].weight": 0,
+        },
+        "defaultCapacityProviderStrategy",
+        None,
+    ),
+    (
+        "strategy.size",
+        "cluster",
+        cluster,
+        {
+            "capacityProviders": [f"asg{i}" for i in range(21)],
+            "defaultCapacityProviderStrategy": [
+                {"capacityProvider": f"asg{i}", "weight": 1} for i in range(21)
+            ],
+        },
+        "defaultCapacityProviderStrategy",
+        None,
+    ),
+    # --- services and run-task -------------------------------------------------------------
+    ("names.service", "service", service, {"serviceName": "web/1"}, "serviceName", REVISION),
+    (
+        "placement.launch-type-or-strategy",
+        "service",
+        service,
+        {"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}]},
+        "launchType",
+        REVISION,
+    ),
+    (
+        "network.configuration",
+        "service",
+        service,
+        {"networkConfiguration": DELETE},
+        "networkConfiguration",
+        REVISION,
+    ),
+    (
+        "network.configuration",
+        "run-task",
+        run_task,
+        {"networkConfiguration": DELETE},
+        "networkConfiguration",
+        None,
+    ),
+    (
+        "network.awsvpc-limits",
+        "service",
+        service,
+        {f"{AWSVPC}.securityGroups": [f"sg-{i}" for i in range(6)]},
+        f"{AWSVPC}.securityGroups",
+        REVISION,
+    ),
+    (
+        "network.awsvpc-limits",
+        "run-task",
+        run_task,
+        {f"{AWSVPC}.subnets": []},
+        f"{AWSVPC}.subnets",
+        None,
+    ),
+    (
+        "network.public-ip-fargate-only",
+        "run-task",
+        run_task,
+        {"launchType": "EC2", f"{AWSVPC}.assignPublicIp": "ENABLED"},
+        f"{AWSVPC}.assignPublicIp",
+        None,
+    ),
+    (
+        "placement.platform-version-fargate-only",
+        "run-task",
+        run_task,
+        {"launchType": "EC2", "platformVersion": "1.4.0"},
+        "platformVersion",
+        None,
+    ),
+    (
+        "fargate.platform-version-size",
+        "run-task",
+        run_task,
+        {"platformVersion": "1.3.0"},
+        "platformVersion",
+        "fargate-8vcpu",
+    ),
+    ("revision.launch-type", "service", service, {}, "launchType", ("fargate", "ec2")),
+    (
+        "revision.fargate-log-driver",
+        "service",
+        service,
+        {},
+        "taskDefinition",
+        ("fargate", "fargate-json-file"),
+    ),
+    ("service.desired-count", "service", service, {"desiredCount": -1}, "desiredCount", REVISION),
+    (
+        "service.desired-count",
+        "service",
+        service,
+        {"desiredCount": DELETE},
+        "desiredCount",
+        REVISION,
+    ),
+    (
+        "service.desired-count",
+        "update-service",
+        update_service,
+        {"desiredCount": -1},
+        "desiredCount",
+        None,
+    ),
+    (
+        "service.daemon",
+        "service",
+        service,
+        {"schedulingStrategy": "DAEMON", "desiredCount": DELETE},
+        "schedulingStrategy",
+        REVISION,
+    ),
+    (
+        "service.deployment-percent",
+        "service",
+        service,
+        {"deploymentConfiguration.maximumPercent": 100},
+        "deploymentConfiguration.maximumPercent",
+        REVISION,
+    ),
+    (
+        "service.load-balancer",
+        "service",
+        service,
+        {"loadBalancers[0].containerPort": 8080},
+        "loadBalancers[0].containerPort",
+        REVISION,
+    ),
+    (
+        "service.load-balancer",
+        "service",
+        service,
+        {"loadBalancers[0].containerName": "api"},
+        "loadBalancers[0].containerName",
+        REVISION,
+    ),
+    ("run-task.count", "run-task", run_task, {"count": 11}, "count", None),
+]
+
+
+def _revision(name: str | None):
+    if name is None:
+        return None
+    body = fargate_task_definition() if name.startswith("fargate") else ec2_task_definition()
+    if name == "fargate-8vcpu":
+        body = change(body, {"cpu": "8192", "memory": "16384"})
+    if name == "fargate-json-file":
+        body = change(body, {f"{LOG}": {"logDriver": "json-file"}})
+    return described(body)
+
+
+def _id(case) -> str:
+    return f"{case[0]}@{case[4]}"
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "kind", "base", "edits", "path", "revision"), CASES, ids=map(_id, CASES)
+)
+def test_rule(rule_id, kind, base, edits, path, revision):
+    # a revision given as (good, bad): the breaking change is in the task definition
+    good, bad = revision if isinstance(revision, tuple) else (revision, revision)
+    valid = base()
+    assert validate(kind, valid, task_definition=_revision(good)) == []
+    broken = change(valid, edits)
+    found = validate(kind, broken, task_definition=_revision(bad))
+    assert (rule_id, path) in [(p.rule, p.path) for p in found], found
+    problem = next(p for p in found if p.rule == rule_id and p.path == path)
+    assert problem.severity == RULES[rule_id].severity or rule_id == "service.deployment-percent"
+    assert problem.message[-1] in ".?" and problem.source.startswith("https://")
+
+
+def test_every_rule_has_a_case():
+    tested = {case[0] for case in CASES}
+    assert set(RULES) - tested == {"ecskit.internal"}
+
+
+def test_revision_rules_are_skipped_without_the_revision():
+    edits = {"launchType": "EC2", "platformVersion": DELETE, f"{AWSVPC}.assignPublicIp": "DISABLED"}
+    broken = change(service(), edits)
+    assert validate("service", broken) == []
+    found = validate("service", broken, task_definition=_revision("ec2"))
+    assert [p.rule for p in found] == ["network.configuration"]  # bridge takes none
+    found = validate("service", broken, task_definition=_revision("fargate"))
+    assert [p.rule for p in found] == []
