@@ -86,6 +86,13 @@ def clusters(session: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def cluster_names(session: Any) -> list[str]:
+    """The clusters' names, sorted (one paginated call: for pickers, not the clusters view)."""
+    with ops.plain_errors("list clusters"):
+        arns = _pages(session.ecs, "list_clusters", "clusterArns")
+    return sorted(arn.rsplit("/", 1)[-1] for arn in arns)
+
+
 def namespaces(session: Any) -> list[dict[str, Any]]:
     """The namespaces list: Cloud Map id, short name, created (newest first)."""
     with ops.plain_errors("list namespaces"):

@@ -14,6 +14,8 @@ FARGATE_WEB = {
     "networkMode": "awsvpc",
     "cpu": "256",
     "memory": "512",
+    # awslogs on Fargate needs an execution role (ECS refuses the definition without one)
+    "executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
     "containerDefinitions": [
         {
             "name": "web",
@@ -138,10 +140,15 @@ def test_cluster_service_scale_and_delete(session):
     )
     assert service["serviceName"] == "web"
     assert ops.scale_service(session, "prod", "web", 3)["desiredCount"] == 3
+    with pytest.raises(ops.OpError) as caught:  # ECS keeps a cluster that still has services
+        ops.delete_cluster(session, "prod")
+    assert caught.value.code == "ClusterContainsServicesException"
+    assert caught.value.message.startswith("Could not delete cluster 'prod': ")
     ops.delete_service(session, "prod", "web")
     remaining = session.ecs.describe_services(cluster="prod", services=["web"])["services"]
     assert all(s["status"] != "ACTIVE" for s in remaining)
-    assert ops.delete_cluster(session, "prod")["status"] == "INACTIVE"
+    ops.create_cluster(session, {"clusterName": "empty"})
+    assert ops.delete_cluster(session, "empty")["status"] == "INACTIVE"
 
 
 def test_ec2_capacity_makes_template_group_and_provider(session):

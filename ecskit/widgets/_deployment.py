@@ -31,6 +31,7 @@ class DeploymentForm(Form):
     def __init__(self, session: Any = None, task_definition: str | None = None) -> None:
         super().__init__(session)
         self._described: dict[str, dict[str, Any]] = {}
+        self._quiet = False
         self.cluster = widgets.Dropdown(options=[], layout={"width": "300px"})
         self.launch = widgets.Dropdown(options=LAUNCH_CHOICES, value="FARGATE")
         self.family = widgets.Dropdown(options=[], layout={"width": "300px"})
@@ -90,23 +91,27 @@ class DeploymentForm(Form):
 
     def refresh_lists(self) -> None:
         s = self.session
-        clusters = _safe(lambda: [row["name"] for row in console.clusters(s)], [])
+        clusters = _safe(lambda: console.cluster_names(s), [])
         families = _safe(lambda: [row["family"] for row in console.families(s)], [])
         vpcs = _safe(lambda: s.ec2.describe_vpcs()["Vpcs"], [])
         with self.holding():
-            self._keep(self.cluster, [(name, name) for name in clusters])
-            self._keep(self.family, [(name, name) for name in families])
-            self._keep(
-                self.vpc,
-                [
-                    (
-                        f"{v['VpcId']} {v.get('CidrBlock', '')}"
-                        + (" (default)" if v.get("IsDefault") else ""),
-                        v["VpcId"],
-                    )
-                    for v in vpcs
-                ],
-            )
+            self._quiet = True  # each list's follow-up runs once, below
+            try:
+                self._keep(self.cluster, [(name, name) for name in clusters])
+                self._keep(self.family, [(name, name) for name in families])
+                self._keep(
+                    self.vpc,
+                    [
+                        (
+                            f"{v['VpcId']} {v.get('CidrBlock', '')}"
+                            + (" (default)" if v.get("IsDefault") else ""),
+                            v["VpcId"],
+                        )
+                        for v in vpcs
+                    ],
+                )
+            finally:
+                self._quiet = False
             self._cluster_changed()
             self._family_changed()
             self._vpc_changed()
@@ -122,6 +127,8 @@ class DeploymentForm(Form):
             dropdown.value = values[0]
 
     def _cluster_changed(self, _: Any = None) -> None:
+        if self._quiet:
+            return
         providers: list[str] = []
         if self.cluster.value:
             described = _safe(
@@ -138,6 +145,8 @@ class DeploymentForm(Form):
             )
 
     def _family_changed(self, _: Any = None) -> None:
+        if self._quiet:
+            return
         rows = []
         if self.family.value:
             rows = _safe(lambda: console.revisions(self.session, self.family.value, "ACTIVE"), [])
@@ -146,6 +155,8 @@ class DeploymentForm(Form):
             self._network_shown()
 
     def _vpc_changed(self, _: Any = None) -> None:
+        if self._quiet:
+            return
         ec2, vpc = self.session.ec2, self.vpc.value
         where = [{"Name": "vpc-id", "Values": [vpc]}] if vpc else []
         subnets = _safe(lambda: ec2.describe_subnets(Filters=where)["Subnets"], []) if vpc else []
