@@ -656,6 +656,7 @@ def test_revision_rules_are_skipped_without_the_revision():
     broken = change(service(), edits)
     assert validate("service", broken) == []
     found = validate("service", broken, task_definition=_revision("ec2"))
-    assert [p.rule for p in found] == ["network.configuration"]  # bridge takes none
+    # bridge takes no networkConfiguration, and the EC2 revision has no container "web"
+    assert [p.rule for p in found] == ["network.configuration", "service.load-balancer"]
     found = validate("service", broken, task_definition=_revision("fargate"))
     assert [p.rule for p in found] == []
