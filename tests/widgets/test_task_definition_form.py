@@ -295,3 +295,20 @@ def test_every_check_is_timed(session):
     form = _filled(session)
     form.family.value = "timed"
     assert form.last_check_seconds > 0
+
+
+def test_platform_and_windows_default_network_mode(session):
+    form = _filled(session)
+    form.platform.value = ("LINUX", "ARM64")
+    assert form.body["runtimePlatform"] == {
+        "operatingSystemFamily": "LINUX",
+        "cpuArchitecture": "ARM64",
+    }
+    form.launch_type.value = "EC2"
+    form.platform.value = ("WINDOWS_SERVER_2022_CORE", "X86_64")
+    assert "" in [v for _, v in form.network_mode.options]  # Windows' default mode
+    form.network_mode.value = ""
+    assert "networkMode" not in form.body and "Windows" in form.network_help.value
+    form.launch_type.value = "EXTERNAL"
+    assert [v for _, v in form.network_mode.options if v] == rules.network_modes_for("EXTERNAL")
+    assert form.body["requiresCompatibilities"] == ["EXTERNAL"]
