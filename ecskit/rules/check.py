@@ -22,7 +22,7 @@ INTERNAL = rule(
     WARNING,
     KINDS,
     "ecskit could not finish checking part of the body (a bug in ecskit: please report it).",
-    "https://github.com/",
+    "",
 )
 
 
