@@ -143,11 +143,16 @@ def check_run_task(backend: Any, body: dict[str, Any]) -> Any:
 
 # -- ecskit.rules: the same rules the forms show ------------------------------------------
 
-# ECS's own words for a rule, where known; other problems read "<path>: <message>".
-_FARGATE_SIZE = (
-    "No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. "
-    "See the Amazon ECS documentation for the valid values."
-)
+# ECS's own words for a rule (ecskit.rules id -> error code, message), where known; other
+# problems read "<path>: <message>" with the rules' own explanation.
+ECS_WORDS = {
+    "fargate.cpu-memory": (
+        "ClientException",
+        "No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. "
+        "See the Amazon ECS documentation for the valid values.",
+    ),
+    "fargate.network-mode": ("ClientException", "Fargate only supports network mode 'awsvpc'."),
+}
 
 
 def check_rules(kind: str, body: dict[str, Any], *, task_definition: Any = None) -> None:
@@ -175,10 +180,10 @@ def check_rules(kind: str, body: dict[str, Any], *, task_definition: Any = None)
     errors = [p for p in problems if getattr(p, "severity", "error") == "error"]
     if not errors:
         return
-    first = errors[0]
-    rule = str(getattr(first, "rule", ""))
-    if "fargate" in rule.lower() and ("size" in rule.lower() or "cpu" in rule.lower()):
-        message = _FARGATE_SIZE.format(cpu=body.get("cpu"), memory=body.get("memory"))
-    else:
-        message = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in errors)
+    for problem in errors:
+        words = ECS_WORDS.get(str(getattr(problem, "rule", "")))
+        if words is not None:
+            code, template = words
+            raise EcsError(code, template.format(cpu=body.get("cpu"), memory=body.get("memory")))
+    message = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in errors)
     raise EcsError("ClientException", message)

@@ -32,6 +32,10 @@ _REGION = re.compile(r"Credential=[^/]*/\d+/([^/]+)/")
 log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
 
+# ECS operations that may build moto's EC2 backend (ENIs, subnets, instances).
+_TOUCH_EC2 = frozenset(
+    {"RunTask", "StartTask", "CreateService", "UpdateService", "RegisterContainerInstance"}
+)
 # ECS operations that change nothing: never recorded for snapshots.
 _READS = ("Describe", "List", "Get", "Discover")
 
@@ -93,12 +97,6 @@ class EcsLayer:
         self.recording = []
         self.replayed = 0
         hold_moto_progression()
-        # build the usual backends now, so the first change after any reset draws the same ids
-        from moto.ec2.models import ec2_backends
-        from moto.ecs.models import ecs_backends
-
-        ecs_backends[WARM_ACCOUNT][WARM_REGION]
-        ec2_backends[WARM_ACCOUNT][WARM_REGION].describe_vpcs()
         mock_random.seed(0)
 
     # -- time ----------------------------------------------------------------------------
@@ -148,7 +146,7 @@ class EcsLayer:
         record = self._recordable(environ)
         if record is None:
             return self.app(environ, start_response)
-        self._reseed()
+        self._reseed(region_of(environ))
         status: list[str] = []
 
         def start(status_line: str, headers: list, exc_info: Any = None) -> Any:
@@ -160,10 +158,20 @@ class EcsLayer:
             self.recording.append(record)
         return answer
 
-    def _reseed(self) -> None:
-        """The n-th change after a reset always draws the same random ids (snapshots rely on it)."""
+    def _reseed(self, region: str, ec2: bool = True) -> None:
+        """The n-th change after a reset always draws the same random ids (snapshots rely on it).
+
+        Building moto's EC2 backend draws random ids too (the default VPC): build it before
+        seeding, so when it is built (by a read, or now) changes nothing afterwards.
+        """
         from moto.moto_api._internal import mock_random
 
+        if ec2:
+            from moto.ec2.models import ec2_backends
+
+            # `in` on a BackendDict builds the backend; its keys() do not
+            if region not in ec2_backends[WARM_ACCOUNT].keys():  # noqa: SIM118
+                ec2_backends[WARM_ACCOUNT][region]
         mock_random.seed(len(self.recording) if not self.replaying else self.replayed)
 
     def ecs_call(
@@ -181,7 +189,7 @@ class EcsLayer:
         changes = not operation.startswith(_READS)
         with self.lock:
             if changes:
-                self._reseed()
+                self._reseed(region_of(environ), operation in _TOUCH_EC2)
             try:
                 if handler is not None:
                     result = handler(backend, body, environ)
@@ -333,8 +341,8 @@ class EcsLayer:
     def op_CreateService(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.check_create_service(backend, body)
         td = errors.find_task_definition(backend, body.get("taskDefinition"))
-        errors.check_rules("service", body, task_definition=td)
         _check_network(td, body)
+        errors.check_rules("service", body, task_definition=td)
         self.moto(environ, "CreateService", body)
         cluster = errors.cluster_name(body.get("cluster"))
         service = backend.services[f"{cluster}:{body['serviceName']}"]
@@ -407,8 +415,8 @@ class EcsLayer:
     # -- tasks ---------------------------------------------------------------------------
     def op_RunTask(self, backend: Any, body: dict, environ: dict) -> dict:
         td = errors.check_run_task(backend, body)
-        errors.check_rules("run-task", body, task_definition=td)
         _check_network(td, body)
+        errors.check_rules("run-task", body, task_definition=td)
         cluster = errors.find_cluster(backend, body.get("cluster"))
         failures: list[dict] = []
         if _runs_on_instances(cluster, body):

@@ -84,7 +84,7 @@ def _replay(layer: Any, request: dict[str, Any]) -> None:
     environ.update(request["headers"])
     environ["CONTENT_LENGTH"] = str(len(data))
     answer = _Answer()
-    layer._reseed()
+    layer._reseed(_region_of(request))
     body = _drain(layer.app(environ, answer))
     _check(answer, body, request["path"])
 
@@ -93,6 +93,12 @@ def _check(answer: _Answer, body: bytes, what: str) -> None:
     if not answer.status.startswith("2"):
         text = body.decode("utf-8", "replace")[:300]
         raise SnapshotError(f"replaying {what} failed ({answer.status}): {text}")
+
+
+def _region_of(request: dict[str, Any]) -> str:
+    from .layer import region_of
+
+    return region_of(request.get("headers") or {})
 
 
 def _environ(method: str, path: str, query: str, data: bytes) -> dict[str, Any]:

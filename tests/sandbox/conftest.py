@@ -1,0 +1,100 @@
+"""Fixtures for the behaviour suite: an empty sandbox on a clock the test chooses.
+
+The tests call only the boto3 API (plus the clock, which AWS has no need of), so they state
+what ECS documents and could run against AWS unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import ecskit
+
+FAST = {"Delay": 0.05, "MaxAttempts": 40}  # botocore waiters poll every 6-15 s by default
+
+
+@pytest.fixture
+def ecs_session(session: ecskit.Session) -> Iterator[ecskit.Session]:
+    """An empty sandbox on the instant clock (every call sees the steady state)."""
+    box = session.sandbox
+    before = box.clock
+    box.clock = "instant"
+    yield session
+    box.clock = before
+
+
+@pytest.fixture
+def manual(session: ecskit.Session) -> Iterator[ecskit.Session]:
+    """An empty sandbox whose time moves only by `session.sandbox.advance(seconds)`."""
+    box = session.sandbox
+    before = box.clock
+    box.clock = "manual"
+    yield session
+    box.clock = before
+
+
+@pytest.fixture
+def network(session: ecskit.Session) -> dict[str, Any]:
+    """A VPC (DNS hostnames off, as moto makes it), a subnet and a security group."""
+    ec2 = session.ec2
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.2.0/24")["Subnet"]
+    group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    return {
+        "vpc": vpc,
+        "subnet": subnet,
+        "config": {
+            "awsvpcConfiguration": {"subnets": [subnet["SubnetId"]], "securityGroups": [group]}
+        },
+    }
+
+
+def fargate_definition(ecs: Any, family: str = "web", image: str = "nginx") -> dict[str, Any]:
+    """Register a small Fargate revision (task-level size only, as the console makes it)."""
+    return ecs.register_task_definition(
+        family=family,
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+        containerDefinitions=[
+            {"name": "web", "image": image, "portMappings": [{"containerPort": 80}]}
+        ],
+    )["taskDefinition"]
+
+
+def ec2_definition(ecs: Any, family: str = "worker", **container: Any) -> dict[str, Any]:
+    body = {"name": "worker", "image": "busybox", "memory": 256, **container}
+    return ecs.register_task_definition(family=family, containerDefinitions=[body])[
+        "taskDefinition"
+    ]
+
+
+def fargate_service(
+    ecs: Any, network: dict[str, Any], name: str = "web", count: int = 3, **extra: Any
+) -> dict[str, Any]:
+    return ecs.create_service(
+        cluster="shop",
+        serviceName=name,
+        taskDefinition="web",
+        desiredCount=count,
+        launchType="FARGATE",
+        networkConfiguration=network["config"],
+        **extra,
+    )["service"]
+
+
+@pytest.fixture
+def kit() -> Any:
+    """The helpers above, for tests (test modules do not import each other)."""
+    import types
+
+    return types.SimpleNamespace(
+        fargate_definition=fargate_definition,
+        ec2_definition=ec2_definition,
+        fargate_service=fargate_service,
+        fast=FAST,
+    )

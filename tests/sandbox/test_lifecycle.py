@@ -1,0 +1,110 @@
+"""Tasks walk ECS's documented lifecycle, paced by the sandbox clock, never by describing them."""
+
+from __future__ import annotations
+
+import botocore.exceptions
+import pytest
+
+from ecskit.sandbox.clock import ClockError
+
+
+def _run(session, network, kit) -> dict:
+    ecs = session.ecs
+    ecs.create_cluster(clusterName="shop")
+    kit.fargate_definition(ecs)
+    return ecs.run_task(
+        cluster="shop",
+        taskDefinition="web",
+        launchType="FARGATE",
+        networkConfiguration=network["config"],
+    )["tasks"][0]
+
+
+def _status(ecs, task) -> dict:
+    return ecs.describe_tasks(cluster="shop", tasks=[task["taskArn"]])["tasks"][0]
+
+
+def test_a_task_starts_through_provisioning_pending_activating(manual, network, kit) -> None:
+    ecs = manual.ecs
+    task = _run(manual, network, kit)
+    assert (task["lastStatus"], task["desiredStatus"]) == ("PROVISIONING", "RUNNING")
+    seen = [_status(ecs, task)["lastStatus"]]
+    for _ in range(3):
+        manual.sandbox.advance(1)
+        seen.append(_status(ecs, task)["lastStatus"])
+    assert seen == ["PROVISIONING", "PENDING", "ACTIVATING", "RUNNING"]
+    running = _status(ecs, task)
+    assert running["pullStartedAt"] <= running["pullStoppedAt"] <= running["startedAt"]
+    assert running["connectivity"] == "CONNECTED" and "connectivityAt" in running
+    assert [c["lastStatus"] for c in running["containers"]] == ["RUNNING"]
+
+
+def test_describing_a_task_does_not_move_it(manual, network, kit) -> None:
+    ecs = manual.ecs
+    task = _run(manual, network, kit)
+    manual.sandbox.settle()
+    for _ in range(6):
+        assert _status(ecs, task)["lastStatus"] == "RUNNING"
+    with pytest.raises(botocore.exceptions.WaiterError):
+        ecs.get_waiter("tasks_stopped").wait(
+            cluster="shop", tasks=[task["taskArn"]], WaiterConfig={"Delay": 0.01, "MaxAttempts": 3}
+        )
+
+
+def test_a_stopped_task_stops_through_ecs_states_with_its_reason(manual, network, kit) -> None:
+    ecs = manual.ecs
+    task = _run(manual, network, kit)
+    manual.sandbox.settle()
+    answer = ecs.stop_task(cluster="shop", task=task["taskArn"], reason="deploying v2")["task"]
+    assert answer["desiredStatus"] == "STOPPED" and answer["stopCode"] == "UserInitiated"
+    seen = [answer["lastStatus"]]
+    for _ in range(3):
+        manual.sandbox.advance(1)
+        seen.append(_status(ecs, task)["lastStatus"])
+    assert seen == ["DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]
+    stopped = _status(ecs, task)
+    assert stopped["stoppedReason"] == "deploying v2"
+    assert stopped["stoppingAt"] <= stopped["executionStoppedAt"] <= stopped["stoppedAt"]
+    assert [c["lastStatus"] for c in stopped["containers"]] == ["STOPPED"]
+    assert ecs.list_tasks(cluster="shop")["taskArns"] == []
+    assert ecs.list_tasks(cluster="shop", desiredStatus="STOPPED")["taskArns"] == [task["taskArn"]]
+
+
+def test_waiters_behave_as_on_aws(ecs_session, network, kit) -> None:
+    ecs = ecs_session.ecs
+    task = _run(ecs_session, network, kit)
+    ecs.get_waiter("tasks_running").wait(
+        cluster="shop", tasks=[task["taskArn"]], WaiterConfig=kit.fast
+    )
+    ecs.stop_task(cluster="shop", task=task["taskArn"])
+    ecs.get_waiter("tasks_stopped").wait(
+        cluster="shop", tasks=[task["taskArn"]], WaiterConfig=kit.fast
+    )
+    assert _status(ecs, task)["stoppedReason"] == "Task stopped by user"
+
+
+def test_settle_brings_every_task_to_its_steady_state(manual, network, kit) -> None:
+    task = _run(manual, network, kit)
+    assert _status(manual.ecs, task)["lastStatus"] == "PROVISIONING"
+    manual.sandbox.settle()
+    assert _status(manual.ecs, task)["lastStatus"] == "RUNNING"
+
+
+def test_the_clock_refuses_modes_it_does_not_know(session) -> None:
+    with pytest.raises(ClockError, match="real"):
+        session.sandbox.clock = "fast"
+
+
+def test_a_fargate_task_gets_its_network_interface(ecs_session, network, kit) -> None:
+    task = _run(ecs_session, network, kit)
+    eni = task["attachments"][0]
+    assert eni["type"] == "ElasticNetworkInterface"
+    details = {d["name"]: d["value"] for d in eni["details"]}
+    assert details["subnetId"] == network["subnet"]["SubnetId"]
+    assert details["privateIPv4Address"].startswith("10.1.2.")
+    assert details["privateDnsName"].startswith("ip-10-1-2-")
+    assert set(details) >= {"networkInterfaceId", "macAddress"}
+    container = _status(ecs_session.ecs, task)["containers"][0]
+    assert container["networkInterfaces"][0]["privateIpv4Address"] == details["privateIPv4Address"]
+    assert task["availabilityZone"] == network["subnet"]["AvailabilityZone"]
+    assert (task["cpu"], task["memory"]) == ("256", "512")
