@@ -85,10 +85,6 @@ _TYPE_NAMES = {
 }
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
 def _is_type(value: Any, type_name: str) -> bool:
     if type_name in ("integer", "long"):
         return isinstance(value, int) and not isinstance(value, bool)
@@ -125,7 +121,7 @@ def _unknown_message(where: str, name: str, members: dict[str, Any]) -> str:
 def _compile(shape: Any, memo: dict[str, Check]) -> Check:
     """A function checking a value against `shape` (recursive shapes are compiled once)."""
     if shape.name in memo:
-        return lambda value, path, out: memo[shape.name](value, path, out)
+        return memo[shape.name]
     type_name = shape.type_name
     meta = shape.metadata
     if meta.get("document"):
@@ -137,7 +133,8 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
         return check_any
 
     if type_name == "structure":
-        holder: dict[str, Any] = {}
+        # a recursive shape meets itself through this forwarder until it is compiled
+        holder: dict[str, Check] = {}
         memo[shape.name] = lambda value, path, out: holder["check"](value, path, out)
         members = {name: _compile(member, memo) for name, member in shape.members.items()}
         required = tuple(meta.get("required", ()))
@@ -146,17 +143,17 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
             if not isinstance(value, dict):
                 out.append(_wrong_type(path, "structure", value))
                 return
+            prefix = f"{path}." if path else ""
             for name in required:
                 if name not in value:
-                    where = _join(path, name)
-                    out.append(REQUIRED.at(where, f"{where} is required: add it."))
+                    out.append(REQUIRED.at(prefix + name, f"{prefix}{name} is required: add it."))
             for name, item in value.items():
                 check = members.get(name)
-                where = _join(path, str(name))
                 if check is None:
+                    where = f"{prefix}{name}"
                     out.append(UNKNOWN.at(where, _unknown_message(where, str(name), members)))
                 elif item is not None:
-                    check(item, where, out)
+                    check(item, prefix + name, out)
 
         holder["check"] = check_structure
         memo[shape.name] = check_structure
@@ -190,7 +187,7 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
                 out.append(_wrong_type(path, "map", value))
                 return
             for key, item in value.items():
-                where = _join(path, str(key))
+                where = f"{path}.{key}"
                 key_check(key, where, out)
                 if item is not None:
                     value_check(item, where, out)
@@ -198,15 +195,19 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
         memo[shape.name] = check_map
         return check_map
 
-    enum = tuple(meta.get("enum", ()))
+    enum = frozenset(meta.get("enum", ()))
+    shown_enum = ", ".join(meta.get("enum", ()))
     low, high = meta.get("min"), meta.get("max")
+    plain_string = type_name == "string" and not enum and low is None and high is None
 
     def check_scalar(value: Any, path: str, out: list[Problem]) -> None:
+        if plain_string and type(value) is str:
+            return  # the common case, answered at once
         if not _is_type(value, type_name):
             out.append(_wrong_type(path, type_name, value))
             return
         if enum and value not in enum:
-            out.append(ENUM.at(path, f"{path} must be one of {', '.join(enum)}, not {value!r}."))
+            out.append(ENUM.at(path, f"{path} must be one of {shown_enum}, not {value!r}."))
         if type_name == "string":
             if low is not None and len(value) < low:
                 out.append(LENGTH.at(path, f"{path} needs at least {low} character(s)."))
