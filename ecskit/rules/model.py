@@ -105,7 +105,10 @@ def _wrong_type(path: str, type_name: str, value: Any) -> Problem:
     shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
     if len(shown) > 40:
         shown = shown[:37] + "..."
-    return TYPE.at(path, f"{path or 'The body'} must be {_TYPE_NAMES[type_name]}, not {shown}.")
+    expected = _TYPE_NAMES[type_name]
+    if type_name == "string" and isinstance(value, int | float) and not isinstance(value, bool):
+        expected = f'text in quotes ("{value}")'
+    return TYPE.at(path, f"{path or 'The body'} must be {expected}, not {shown}.")
 
 
 def _unknown_message(where: str, name: str, members: dict[str, Any]) -> str:
