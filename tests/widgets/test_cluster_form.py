@@ -78,3 +78,14 @@ def test_external_cluster_shows_the_registration_command(session):
     form.infrastructure.value = "EXTERNAL"
     form.submit.click()
     assert '--cluster "edge"' in form.registration.value.replace("&quot;", '"')
+
+
+def test_bad_cluster_name_is_shown_beside_the_name_and_nothing_is_made(session):
+    form = ClusterForm(session)
+    form.name.value = "my cluster!"
+    assert [p.path for p in form.errors] == ["clusterName"]
+    assert "ecskit-problem" in form.field("clusterName").problems_html.value
+    form._on_submit()
+    assert session.ecs.list_clusters()["clusterArns"] == []
+    form.name.value = "my-cluster"
+    assert form.errors == [] and not form.submit.disabled

@@ -160,6 +160,7 @@ def test_ec2_size_takes_vcpu_and_gb_and_rejects_nonsense_beside_the_field(sessio
     ("change", "path"),
     [
         (lambda f: setattr(f.family, "value", ""), "family"),
+        (lambda f: setattr(f.family, "value", "my app!"), "family"),
         (lambda f: setattr(f.containers[0].image, "value", ""), "containerDefinitions[0].image"),
         (lambda f: setattr(f.containers[0].name, "value", ""), "containerDefinitions[0].name"),
         (
