@@ -15,7 +15,15 @@ GROUPS = (
     ("Request shape (botocore's ECS model)", ("model.",)),
     (
         "Task definitions",
-        ("names.family", "containers.", "task.", "fargate.", "ec2.", "external.", "platform."),
+        (
+            "names.family",
+            "containers.",
+            "task.",
+            "fargate.",
+            "ec2.",
+            "external.network-mode",
+            "platform.",
+        ),
     ),
     ("Roles", ("execution-role.",)),
     (
@@ -38,7 +46,17 @@ GROUPS = (
     ("Capacity provider strategies", ("strategy.",)),
     (
         "Services and run-task",
-        ("names.service", "placement.", "network.", "revision.", "service.", "run-task."),
+        (
+            "names.service",
+            "placement.",
+            "network.",
+            "revision.",
+            "service.",
+            "service-connect.",
+            "external.unsupported",
+            "fargate.placement",
+            "run-task.",
+        ),
     ),
     ("ecskit itself", ("ecskit.",)),
 )
@@ -142,10 +160,14 @@ NOT_CHECKED = (
 
 
 def _group(rule: Rule) -> str:
-    for title, prefixes in GROUPS:
-        if any(rule.id == p or rule.id.startswith(p) for p in prefixes):
-            return title
-    return "Other"
+    """The group whose prefix matches the rule id most closely."""
+    matches = [
+        (len(prefix), title)
+        for title, prefixes in GROUPS
+        for prefix in prefixes
+        if rule.id.startswith(prefix)
+    ]
+    return max(matches)[1] if matches else "Other"
 
 
 def markdown() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import cluster, containers, docs, model, service, task_definition
+from . import cluster, containers, docs, model, placement, service, task_definition
 from .problem import WARNING, Problem, rule
 from .task_facts import read
 
@@ -57,7 +57,9 @@ def validate(
             revision = task_definition
             if isinstance(revision, dict) and isinstance(revision.get("taskDefinition"), dict):
                 revision = revision["taskDefinition"]
-            service.run(kind, body, revision if isinstance(revision, dict) else None, out)
+            revision = revision if isinstance(revision, dict) else None
+            service.run(kind, body, revision, out)
+            placement.run(kind, body, revision, out)
     except Exception as error:  # a body no rule foresaw: say so rather than crash a form
         out.append(INTERNAL.at("", f"ecskit could not finish checking this body ({error!r})."))
     return out

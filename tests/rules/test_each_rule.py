@@ -612,6 +612,66 @@ CASES = [
         REVISION,
     ),
     ("run-task.count", "run-task", run_task, {"count": 11}, "count", None),
+    (
+        "fargate.placement",
+        "run-task",
+        run_task,
+        {"placementStrategy": [{"type": "spread", "field": "attribute:ecs.availability-zone"}]},
+        "placementStrategy",
+        None,
+    ),
+    (
+        "placement.constraint-expression",
+        "run-task",
+        run_task,
+        {
+            "launchType": "EC2",
+            "placementConstraints": [{"type": "memberOf"}],
+            AWSVPC: {"subnets": ["s"]},
+        },
+        "placementConstraints[0].expression",
+        None,
+    ),
+    (
+        "placement.strategy-field",
+        "run-task",
+        run_task,
+        {"launchType": "EC2", "placementStrategy": [{"type": "binpack", "field": "disk"}]},
+        "placementStrategy[0].field",
+        None,
+    ),
+    (
+        "placement.limits",
+        "run-task",
+        run_task,
+        {"launchType": "EC2", "placementStrategy": [{"type": "random"}] * 6},
+        "placementStrategy",
+        None,
+    ),
+    (
+        "external.unsupported",
+        "update-service",
+        update_service,
+        {
+            "launchType": "EXTERNAL",
+            "serviceRegistries": [{"registryArn": "arn:aws:servicediscovery:x"}],
+        },
+        "serviceRegistries",
+        None,
+    ),
+    (
+        "service-connect.port-name",
+        "service",
+        service,
+        {
+            "serviceConnectConfiguration": {
+                "enabled": True,
+                "services": [{"portName": "http"}],
+            }
+        },
+        "serviceConnectConfiguration.services[0].portName",
+        REVISION,
+    ),
 ]
 
 
