@@ -343,7 +343,7 @@ class EcsLayer:
         td = errors.find_task_definition(backend, body.get("taskDefinition"))
         _check_network(td, body)
         errors.check_rules("service", body, task_definition=td)
-        self.moto(environ, "CreateService", body)
+        self.moto(environ, "CreateService", _default_security_group(backend, body))
         cluster = errors.cluster_name(body.get("cluster"))
         service = backend.services[f"{cluster}:{body['serviceName']}"]
         service.service_connect_configuration = body.get("serviceConnectConfiguration")
@@ -363,7 +363,7 @@ class EcsLayer:
         errors.check_rules("update-service", body, task_definition=td)
         before = service.task_definition
         conf = dict(getattr(service, "deployment_configuration", None) or {})
-        self.moto(environ, "UpdateService", body)
+        self.moto(environ, "UpdateService", _default_security_group(backend, body))
         service.deployment_configuration = {**conf, **(body.get("deploymentConfiguration") or {})}
         if "serviceConnectConfiguration" in body:
             service.service_connect_configuration = body["serviceConnectConfiguration"]
@@ -429,7 +429,7 @@ class EcsLayer:
             if placed == 0:
                 return {"tasks": [], "failures": failures}
             body = {**body, "count": placed}
-        result = self.moto(environ, "RunTask", body)
+        result = self.moto(environ, "RunTask", _default_security_group(backend, body))
         result["failures"] = failures
         return result
 
@@ -573,6 +573,28 @@ def _fallback_dns_name() -> None:
 
     if not isinstance(NetworkInterface.__dict__.get("private_dns_name"), _DnsFromIp):
         NetworkInterface.private_dns_name = _DnsFromIp()  # type: ignore[attr-defined]
+
+
+def _default_security_group(backend: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """ECS uses the VPC's default security group when none is given (moto 5.2.5 crashes)."""
+    conf = (body.get("networkConfiguration") or {}).get("awsvpcConfiguration")
+    if not conf or conf.get("securityGroups") or not conf.get("subnets"):
+        return body
+    from moto.ec2.models import ec2_backends
+
+    ec2 = ec2_backends[backend.account_id][backend.region_name]
+    try:
+        vpc = ec2.get_subnet(conf["subnets"][0]).vpc_id
+    except Exception:  # an unknown subnet: moto's own error names it
+        return body
+    group = ec2.get_default_security_group(vpc)
+    if group is None:
+        return body
+    conf = {**conf, "securityGroups": [group.id]}
+    return {
+        **body,
+        "networkConfiguration": {**body["networkConfiguration"], "awsvpcConfiguration": conf},
+    }
 
 
 def _check_network(td: Any, body: dict[str, Any]) -> None:
