@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..inventory import Inventory
@@ -49,16 +50,20 @@ class Box:
 @dataclass
 class Picture:
     nodes: dict[str, Node] = field(default_factory=dict)
-    edges: list[tuple[str, str, str]] = field(default_factory=list)
+    # an ordered set: dict keys keep insertion order and make the duplicate check O(1)
+    links: dict[tuple[str, str, str], None] = field(default_factory=dict)
     boxes: dict[str, Box] = field(default_factory=dict)
 
     def add(self, node: Node) -> Node:
         return self.nodes.setdefault(node.id, node)
 
     def link(self, tail: str, label: str, head: str) -> None:
-        edge = (tail, label, head)
-        if tail in self.nodes and head in self.nodes and edge not in self.edges:
-            self.edges.append(edge)
+        if tail in self.nodes and head in self.nodes:
+            self.links[(tail, label, head)] = None
+
+    @property
+    def edges(self) -> list[tuple[str, str, str]]:
+        return list(self.links)
 
     def neighbours(self, node_id: str) -> list[tuple[str, str, str]]:
         """(direction, relation, other node id) for every edge touching `node_id`."""
@@ -339,6 +344,7 @@ def _safe(text: str) -> str:
     return "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in text)
 
 
+@lru_cache(maxsize=65536)
 def node_id(key: str) -> str:
     """The DOT/SVG id of the node for a resource key (an ARN, an id, `log-group:NAME`, ...).
 

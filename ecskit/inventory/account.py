@@ -68,6 +68,9 @@ class Inventory:
     discovery_services: Table[DiscoveryService] = field(
         default_factory=partial(Table, "Cloud Map services")
     )
+    _tasks_by_service: tuple[int, dict[tuple[str, str | None], list[Task]]] = field(
+        default=(-1, {}), repr=False, compare=False
+    )
 
     TABLES = (
         "clusters",
@@ -110,16 +113,21 @@ class Inventory:
 
     def tasks_of(self, service: Service) -> list[Task]:
         """The tasks a service started (its group is "service:NAME" in the same cluster)."""
-        return [
-            t
-            for t in self.tasks
-            if t.cluster_arn == service.cluster_arn and t.service_name == service.name
-        ]
+        return list(self._task_index().get((service.cluster_arn, service.name), []))
 
     def standalone_tasks(self, cluster: Cluster | str) -> list[Task]:
         arn = cluster.arn if isinstance(cluster, Cluster) else cluster
         names = {s.name for s in self.services_in(arn)}
         return [t for t in self.tasks if t.cluster_arn == arn and t.service_name not in names]
+
+    def _task_index(self) -> dict[tuple[str, str | None], list[Task]]:
+        # rebuilt when the task table changes size (a picture asks once per service)
+        if self._tasks_by_service[0] != len(self.tasks):
+            index: dict[tuple[str, str | None], list[Task]] = {}
+            for task in self.tasks:
+                index.setdefault((task.cluster_arn, task.service_name), []).append(task)
+            self._tasks_by_service = (len(self.tasks), index)
+        return self._tasks_by_service[1]
 
     def summary(self) -> dict[str, int]:
         return {name: len(table) for name, table in self.tables().items()}
