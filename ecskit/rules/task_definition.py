@@ -107,6 +107,14 @@ ARM64 = rule(
     "The ARM64 CPU architecture is for Linux tasks only.",
     docs.RUNTIME_PLATFORM,
 )
+WINDOWS_UNSUPPORTED = rule(
+    "platform.windows-unsupported",
+    ERROR,
+    TD,
+    "Container parameters Windows containers do not support (privileged, linuxParameters, "
+    "readonlyRootFilesystem, ulimits, disableNetworking).",
+    docs.WINDOWS_TASK_DEFINITIONS,
+)
 FARGATE_UNSUPPORTED = rule(
     "fargate.unsupported",
     ERROR,
@@ -292,6 +300,34 @@ def runtime_platform(facts: TaskFacts, out: list[Problem]) -> None:
         )
 
 
+def _present(value: Any) -> bool:
+    return value not in (None, False, [], {}, "")
+
+
+_WINDOWS_UNSUPPORTED = (
+    "privileged",
+    "linuxParameters",
+    "readonlyRootFilesystem",
+    "ulimits",
+    "disableNetworking",
+)
+
+
+@check
+def windows_unsupported(facts: TaskFacts, out: list[Problem]) -> None:
+    if not facts.windows:
+        return
+    for index, container in facts.containers:
+        for name in _WINDOWS_UNSUPPORTED:
+            if _present(container.get(name)):
+                out.append(
+                    WINDOWS_UNSUPPORTED.at(
+                        f"containerDefinitions[{index}].{name}",
+                        f"Windows containers do not support {name}: remove it.",
+                    )
+                )
+
+
 _FARGATE_CONTAINER_FIELDS = (
     "disableNetworking",
     "dnsSearchDomains",
@@ -302,10 +338,6 @@ _FARGATE_CONTAINER_FIELDS = (
     "privileged",
 )
 _FARGATE_LINUX_FIELDS = ("devices", "sharedMemorySize", "tmpfs", "maxSwap", "swappiness")
-
-
-def _present(value: Any) -> bool:
-    return value not in (None, False, [], {}, "")
 
 
 @check

@@ -168,6 +168,19 @@ CASES = [
         "executionRoleArn",
         None,
     ),
+    (
+        "platform.windows-unsupported",
+        "task-definition",
+        FARGATE_TD,
+        {
+            "cpu": "1024",
+            "memory": "2048",
+            "runtimePlatform": {"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"},
+            f"{C0}.readonlyRootFilesystem": True,
+        },
+        f"{C0}.readonlyRootFilesystem",
+        None,
+    ),
     # --- containers ---------------------------------------------------------------------
     ("names.container", "task-definition", FARGATE_TD, {f"{C0}.name": ""}, f"{C0}.name", None),
     ("names.container", "task-definition", FARGATE_TD, {f"{C0}.name": "web.1"}, f"{C0}.name", None),
