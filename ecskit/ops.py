@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import botocore.exceptions
@@ -62,11 +62,17 @@ class OpError(Exception):
 
 # botocore names the parameter in its validation messages: "Invalid type for parameter X, ..."
 _PARAM = re.compile(r"parameter:? ([A-Za-z0-9_.\[\]]+)")
+# ECS-like answers may start with the request path they concern: "executionRoleArn: ..."
+_LEADING_PATH = re.compile(r"^(([A-Za-z]+)(?:\[\d+\])?(?:\.[A-Za-z0-9-]+(?:\[\d+\])?)*): ")
 
 
 @contextlib.contextmanager
-def plain_errors(action: str) -> Iterator[None]:
-    """Turn whatever boto3 raises while doing `action` into one OpError with a plain message."""
+def plain_errors(action: str, members: Iterable[str] = ()) -> Iterator[None]:
+    """Turn whatever boto3 raises while doing `action` into one OpError with a plain message.
+
+    An error message that starts with a path under one of the request's `members`
+    ("containerDefinitions[0].image: ...") names that path as the error's `field`.
+    """
     try:
         yield
     except OpError:
@@ -78,7 +84,9 @@ def plain_errors(action: str) -> Iterator[None]:
         if "<html" in text.lower() or "<!doctype" in text.lower():
             # an endpoint's crash page: the sandbox lacks this call or this case of it
             text = "the endpoint failed with an internal error (it may not support this request)"
-        raise OpError(f"Could not {action}: {text} ({code})", code) from None
+        found = _LEADING_PATH.match(text)
+        field = found.group(1) if found and found.group(2) in set(members) else ""
+        raise OpError(f"Could not {action}: {text} ({code})", code, field) from None
     except botocore.exceptions.ParamValidationError as error:
         report = str(error.kwargs.get("report", error)).strip()
         found = _PARAM.search(report)
@@ -101,6 +109,12 @@ def plain_errors(action: str) -> Iterator[None]:
         ) from None
     except PermissionError as error:  # ecskit.ReadOnlyError: nothing was sent
         raise OpError(str(error), "ReadOnly") from None
+
+
+def _members(session: Any, operation: str) -> list[str]:
+    """The request keys of an ECS operation, from botocore's own service model."""
+    model = session.ecs.meta.service_model.operation_model(operation)
+    return list(model.input_shape.members)
 
 
 def _clean(body: dict[str, Any]) -> dict[str, Any]:
@@ -133,7 +147,10 @@ def register_task_definition(
     if create_log_groups:
         for group in log_groups_of(body):
             create_log_group(session, group)
-    with plain_errors(f"register task definition {body.get('family', '')!r}"):
+    with plain_errors(
+        f"register task definition {body.get('family', '')!r}",
+        _members(session, "RegisterTaskDefinition"),
+    ):
         return session.ecs.register_task_definition(**_clean(body))["taskDefinition"]
 
 
@@ -249,12 +266,16 @@ def _namespaces(session: Any) -> list[dict[str, Any]]:
 
 def create_cluster(session: Any, body: dict[str, Any]) -> dict[str, Any]:
     """Create a cluster from CreateCluster's JSON; its description."""
-    with plain_errors(f"create cluster {body.get('clusterName', '')!r}"):
+    with plain_errors(
+        f"create cluster {body.get('clusterName', '')!r}", _members(session, "CreateCluster")
+    ):
         return session.ecs.create_cluster(**_clean(body))["cluster"]
 
 
 def update_cluster(session: Any, body: dict[str, Any]) -> dict[str, Any]:
-    with plain_errors(f"update cluster {body.get('cluster', '')!r}"):
+    with plain_errors(
+        f"update cluster {body.get('cluster', '')!r}", _members(session, "UpdateCluster")
+    ):
         return session.ecs.update_cluster(**_clean(body))["cluster"]
 
 
@@ -346,12 +367,16 @@ def registration_command(session: Any, cluster: str) -> str:
 
 
 def create_service(session: Any, body: dict[str, Any]) -> dict[str, Any]:
-    with plain_errors(f"create service {body.get('serviceName', '')!r}"):
+    with plain_errors(
+        f"create service {body.get('serviceName', '')!r}", _members(session, "CreateService")
+    ):
         return session.ecs.create_service(**_clean(body))["service"]
 
 
 def update_service(session: Any, body: dict[str, Any]) -> dict[str, Any]:
-    with plain_errors(f"update service {body.get('service', '')!r}"):
+    with plain_errors(
+        f"update service {body.get('service', '')!r}", _members(session, "UpdateService")
+    ):
         return session.ecs.update_service(**_clean(body))["service"]
 
 
@@ -369,7 +394,7 @@ def delete_service(session: Any, cluster: str, service: str) -> dict[str, Any]:
 
 def run_task(session: Any, body: dict[str, Any]) -> list[dict[str, Any]]:
     """Run tasks from RunTask's JSON; the tasks started. A task ECS could not place is an error."""
-    with plain_errors(f"run task {body.get('taskDefinition', '')!r}"):
+    with plain_errors(f"run task {body.get('taskDefinition', '')!r}", _members(session, "RunTask")):
         answer = session.ecs.run_task(**_clean(body))
     if answer.get("failures") and not answer.get("tasks"):
         reasons = "; ".join(

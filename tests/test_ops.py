@@ -185,3 +185,12 @@ def test_read_only_session_refuses_plainly():
     with pytest.raises(ops.OpError) as caught:
         ops.create_cluster(readonly, {"clusterName": "nope"})
     assert caught.value.code == "ReadOnly" and "Nothing was sent" in caught.value.message
+
+
+def test_an_ecs_refusal_names_the_field_it_concerns(session):
+    body = {k: v for k, v in FARGATE_WEB.items() if k != "executionRoleArn"}
+    with pytest.raises(ops.OpError) as caught:
+        ops.register_task_definition(session, body)
+    assert caught.value.code == "ClientException"
+    assert caught.value.field == "executionRoleArn"
+    assert session.ecs.list_task_definitions()["taskDefinitionArns"] == []

@@ -52,6 +52,7 @@ class Form(widgets.VBox):
         self.answer: Any = None
         self._hold = 0
         self._input_problems: list[InputProblem] = []
+        self._refused: tuple[dict[str, Any], InputProblem] | None = None
         self._submitted = widgets.CallbackDispatcher()
         self.top_problems = widgets.HTML()
         self.top_problems.add_class("ecskit-problems-top")
@@ -191,6 +192,8 @@ class Form(widgets.VBox):
         # what was typed wrong explains the field best: the rules' view of it would repeat it
         checked = [p for p in self.run_rules(body) if p.path not in typed]
         problems: list[Any] = [*self._input_problems, *checked]
+        if self._refused is not None and self._refused[0] == body:
+            problems.append(self._refused[1])
         self.problems = problems
         placed, rest = assign(problems, self.fields)
         for field in self.fields:
@@ -262,6 +265,10 @@ class Form(widgets.VBox):
             answer = self.send_request(self.body)
         except ops.OpError as error:
             self.show_error(error.message)
+            # shown beside its field too, until the request changes
+            self._refused = (
+                (self.body, InputProblem(error.field, error.message)) if error.field else None
+            )
             self.check()
             return
         self.answer = answer

@@ -313,3 +313,21 @@ def test_platform_and_windows_default_network_mode(session):
     form.launch_type.value = "EXTERNAL"
     assert [v for _, v in form.network_mode.options if v] == rules.network_modes_for("EXTERNAL")
     assert form.body["requiresCompatibilities"] == ["EXTERNAL"]
+
+
+def test_a_refusal_naming_a_field_is_shown_beside_it_until_the_request_changes(
+    session, monkeypatch
+):
+    form = _filled(session)
+
+    def refuse(*_args, **_kwargs):
+        raise ops.OpError("Could not register: family: taken (ClientException)", "X", "family")
+
+    monkeypatch.setattr(ops, "register_task_definition", refuse)
+    form.submit.click()
+    assert "taken" in form.result.value
+    assert [p.message for p in form.problems_at("family")] == [
+        "Could not register: family: taken (ClientException)"
+    ]
+    form.family.value = "other"
+    assert form.problems_at("family") == []
