@@ -132,11 +132,11 @@ def _launch(body: dict[str, Any]) -> str:
     return "FARGATE" if strategy.uses_fargate(body.get("capacityProviderStrategy")) else ""
 
 
-def _compatibilities(revision: dict[str, Any]) -> set[str] | None:
-    found = strings(revision.get("compatibilities")) or strings(
-        revision.get("requiresCompatibilities")
-    )
-    return set(found) if found else None
+def _compatibilities(revision: dict[str, Any]) -> set[str]:
+    """The launch types a revision runs on: ECS's `compatibilities`, or what registration gives:
+    EC2 plus what requiresCompatibilities asked for."""
+    found = strings(revision.get("compatibilities"))
+    return set(found) if found else {"EC2", *strings(revision.get("requiresCompatibilities"))}
 
 
 def run(
@@ -246,7 +246,7 @@ def _network(
 def _revision(body: dict[str, Any], revision: dict[str, Any], out: list[Problem]) -> None:
     launch = _launch(body)
     compatible = _compatibilities(revision)
-    if launch and compatible is not None and launch not in compatible:
+    if launch and launch not in compatible:
         at = "launchType" if body.get("launchType") else "capacityProviderStrategy"
         out.append(
             REVISION_LAUNCH.at(

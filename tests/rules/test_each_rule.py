@@ -733,3 +733,14 @@ def test_revision_rules_are_skipped_without_the_revision():
     assert [p.rule for p in found] == ["network.configuration", "service.load-balancer"]
     found = validate("service", broken, task_definition=_revision("fargate"))
     assert [p.rule for p in found] == []
+
+
+def test_a_revision_without_compatibilities_runs_on_ec2_and_what_it_requires():
+    # what registration gives: EC2, plus FARGATE when requiresCompatibilities asks for it
+    body = change(service(), {"launchType": "EC2", f"{AWSVPC}.assignPublicIp": "DISABLED"})
+    body = change(body, {"platformVersion": DELETE})
+    fargate_only = fargate_task_definition()
+    assert validate("service", body, task_definition=fargate_only) == []
+    plain = change(fargate_only, {"requiresCompatibilities": DELETE})
+    found = validate("service", service(), task_definition=plain)
+    assert [(p.rule, p.path) for p in found] == [("revision.launch-type", "launchType")]
