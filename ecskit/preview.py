@@ -12,7 +12,6 @@ aws ecs deregister-task-definition --cli-input-json '{
 from __future__ import annotations
 
 import json
-import pprint
 import shlex
 from typing import Any
 
@@ -29,11 +28,24 @@ def as_boto3(service: str, operation: str, body: dict[str, Any]) -> str:
     """
     lines = [f'{service} = session.client("{service}")', f"response = {service}.{operation}("]
     for key, value in body.items():
-        text = pprint.pformat(value, indent=1, width=88, sort_dicts=False)
-        text = text.replace("\n", "\n    ")
-        lines.append(f"    {key}={text},")
+        lines.append(f"    {key}={python_literal(value, 1)},")
     lines.append(")")
     return "\n".join(lines)
+
+
+def python_literal(value: Any, depth: int = 0) -> str:
+    """`value` as Python source, one item a line when it does not fit (like black would)."""
+    flat = repr(value)
+    if len(flat) + 4 * depth <= 88 or not isinstance(value, (dict, list)) or not value:
+        return flat
+    inner = "    " * (depth + 1)
+    if isinstance(value, dict):
+        items = [
+            f"{inner}{key!r}: {python_literal(item, depth + 1)}," for key, item in value.items()
+        ]
+        return "{\n" + "\n".join(items) + "\n" + "    " * depth + "}"
+    items = [f"{inner}{python_literal(item, depth + 1)}," for item in value]
+    return "[\n" + "\n".join(items) + "\n" + "    " * depth + "]"
 
 
 def cli_name(operation: str) -> str:

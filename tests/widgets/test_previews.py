@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ecskit import ops, preview
 from ecskit.widgets import ClusterForm, TaskDefinitionForm
@@ -89,3 +95,21 @@ def test_preview_tabs_render_the_request_when_opened(session):
     assert "ecs register-task-definition --cli-input-json" in form.cli_preview.value
     form.family.value = "changed"  # the open tab follows each change
     assert "changed" in form.cli_preview.value
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[a-z][A-Za-z]{0,12}", fullmatch=True), JSON, max_size=5))
+def test_any_body_survives_the_boto3_and_cli_previews(body):
+    code = preview.as_boto3("ecs", "run_task", body)
+    call = ast.parse(code).body[1].value
+    assert {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords} == body
+    words = shlex.split(preview.as_cli("ecs", "run_task", body))
+    assert words[:4] == ["aws", "ecs", "run-task", "--cli-input-json"]
+    assert json.loads(words[4]) == body
