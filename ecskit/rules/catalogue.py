@@ -55,6 +55,7 @@ GROUPS = (
             "service-connect.",
             "external.unsupported",
             "fargate.placement",
+            "fargate.platform-version-size",
             "run-task.",
         ),
     ),
@@ -182,7 +183,12 @@ def markdown() -> str:
         "Severity `error`: ECS rejects the request or the task cannot start; `warning`: it "
         "works but is risky. Kinds: task-definition (RegisterTaskDefinition), cluster "
         "(CreateCluster), service (CreateService), update-service (UpdateService), run-task "
-        "(RunTask).",
+        "(RunTask). `model.*` problems cite the API reference page of their operation. "
+        "Rules that compare a service or run-task request with its task definition "
+        "(`revision.*`, `fargate.platform-version-size`, `service-connect.port-name`, and parts "
+        "of `network.configuration` and `service.load-balancer`) run only when "
+        "`validate(kind, body, task_definition=...)` is given the revision as "
+        "describe_task_definition returns it.",
         "",
         f"{len(RULES)} rules.",
     ]
