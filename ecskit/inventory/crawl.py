@@ -92,6 +92,31 @@ def chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
+class Batches:
+    """ARNs gathered across pages (and lists), described in full batches: the fewest calls.
+
+    `done()` is called once per list feeding it; the rest is described after the last one.
+    """
+
+    def __init__(self, size: int, describe: Callable[[list[str]], None], lists: int = 1) -> None:
+        self.size = size
+        self.describe = describe
+        self.lists = lists
+        self.held: list[str] = []
+
+    def add(self, items: list[str]) -> None:
+        self.held += items
+        while len(self.held) >= self.size:
+            self.describe(self.held[: self.size])
+            self.held = self.held[self.size :]
+
+    def done(self) -> None:
+        self.lists -= 1
+        if self.lists <= 0 and self.held:
+            self.describe(self.held)
+            self.held = []
+
+
 class Crawl:
     """Jobs on a bounded pool; their answers handled in order of arrival on the main thread."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import records as r
 from .account import Inventory
-from .crawl import BATCH, WORKERS, Crawl, chunks, in_notebook
+from .crawl import BATCH, WORKERS, Batches, Crawl, chunks, in_notebook
 from .linked import Linked
 
 SERVICE_LINKED_PATH = "/aws-service-role/ecs.amazonaws.com/"
@@ -75,8 +75,9 @@ class EcsPass:
         if self.cluster:
             self.describe_clusters([self.cluster])
         else:
+            clusters = Batches(BATCH["DescribeClusters"], self.describe_clusters)
             crawl.pages(
-                "ECS clusters", "ecs", "ListClusters", "clusterArns", self.describe_clusters
+                "ECS clusters", "ecs", "ListClusters", "clusterArns", clusters.add, clusters.done
             )
             for status in ("ACTIVE", "INACTIVE"):
                 crawl.pages(
@@ -158,34 +159,35 @@ class EcsPass:
 
     def look_inside(self, cluster: r.Cluster) -> None:
         crawl, arn, name = self.crawl, cluster.arn, cluster.name
+        services = self.batches(arn, "DescribeServices", "services", self.add_services, 1)
         crawl.pages(
             f"services of cluster {name}", "ecs", "ListServices", "serviceArns",
-            lambda arns: self.describe_in(arn, "DescribeServices", "services", arns,
-                                          self.add_services, include=["TAGS"]),
-            cluster=arn,
+            services.add, services.done, cluster=arn,
         )  # fmt: skip
+        # RUNNING and STOPPED tasks are two lists; one set of batches describes both
+        tasks = self.batches(arn, "DescribeTasks", "tasks", self.add_tasks, 2)
         for status in ("RUNNING", "STOPPED"):
             crawl.pages(
                 f"{status} tasks of cluster {name}", "ecs", "ListTasks", "taskArns",
-                lambda arns: self.describe_in(arn, "DescribeTasks", "tasks", arns,
-                                              self.add_tasks, include=["TAGS"]),
-                cluster=arn, desiredStatus=status,
+                tasks.add, tasks.done, cluster=arn, desiredStatus=status,
             )  # fmt: skip
+        instances = self.batches(
+            arn, "DescribeContainerInstances", "containerInstances", self.add_instances, 1
+        )
         crawl.pages(
             f"container instances of cluster {name}", "ecs", "ListContainerInstances",
-            "containerInstanceArns",
-            lambda arns: self.describe_in(arn, "DescribeContainerInstances",
-                                          "containerInstances", arns, self.add_instances),
-            cluster=arn,
+            "containerInstanceArns", instances.add, instances.done, cluster=arn,
         )  # fmt: skip
 
-    def describe_in(
-        self, cluster: str, operation: str, param: str, arns: list[str], then: Any, **extra: Any
-    ) -> None:
-        for batch in chunks(arns, BATCH[operation]):
+    def batches(self, cluster: str, operation: str, param: str, then: Any, lists: int) -> Batches:
+        extra = {"include": ["TAGS"]} if operation in ("DescribeServices", "DescribeTasks") else {}
+
+        def describe(batch: list[str]) -> None:
             self.crawl.request(
                 f"ECS {param}", "ecs", operation, then, cluster=cluster, **{param: batch}, **extra
             )
+
+        return Batches(BATCH[operation], describe, lists)
 
     def add_services(self, answer: dict[str, Any]) -> None:
         for item in answer.get("services", []):

@@ -22,7 +22,13 @@ def test_a_thousand_services_over_many_pages_miss_nothing(session) -> None:
         clusters = list(
             pool.map(lambda i: ecs.create_cluster(clusterName=f"c{i:02}"), range(CLUSTERS))
         )
-        body = {"containerDefinitions": [{"name": "a", "image": "nginx", "memory": 128}]}
+        body = {
+            "containerDefinitions": [{"name": "a", "image": "nginx", "memory": 128}],
+            "networkMode": "awsvpc",
+            "requiresCompatibilities": ["FARGATE"],
+            "cpu": "256",
+            "memory": "512",
+        }
         revisions = list(
             pool.map(
                 lambda i: ecs.register_task_definition(family=f"f{i % 5}", **body),
@@ -43,15 +49,15 @@ def test_a_thousand_services_over_many_pages_miss_nothing(session) -> None:
         backend.create_service(f"c{i % CLUSTERS:02}", f"s{i:04}", 0, revision).arn
         for i in range(SERVICES)
     }
-    tasks = ecs.run_task(cluster="c00", taskDefinition=revision, count=10, launchType="FARGATE")[
-        "tasks"
-    ]
-    tasks += ecs.run_task(cluster="c00", taskDefinition=revision, count=10, launchType="FARGATE")[
-        "tasks"
-    ]
-    tasks += ecs.run_task(cluster="c00", taskDefinition=revision, count=5, launchType="FARGATE")[
-        "tasks"
-    ]
+    tasks = []
+    for count in (10, 10, 5):
+        tasks += ecs.run_task(
+            cluster="c00",
+            taskDefinition=revisions[-1]["taskDefinition"]["taskDefinitionArn"],
+            count=count,
+            launchType="FARGATE",
+            networkConfiguration=_default_network(session),
+        )["tasks"]
 
     inv = snapshot(session, page_size=PAGE)
 
@@ -71,9 +77,26 @@ def test_a_thousand_services_over_many_pages_miss_nothing(session) -> None:
         assert inv.calls["ecs:ListServices"] == SERVICES // PAGE
         assert inv.calls["ecs:ListClusters"] >= 3
         assert inv.calls["ecs:ListTaskDefinitions"] >= 3
-        assert inv.calls["servicediscovery:ListNamespaces"] >= 3
 
 
 def _sandbox_pages(session) -> bool:
-    """Whether the sandbox honours maxResults yet (moto alone does not)."""
+    """Whether the sandbox pages ECS lists yet (moto alone ignores maxResults)."""
     return "nextToken" in session.ecs.list_clusters(maxResults=1)
+
+
+def _default_network(session) -> dict:
+    subnets = session.ec2.describe_subnets(
+        Filters=[{"Name": "default-for-az", "Values": ["true"]}]
+    )["Subnets"]
+    groups = session.ec2.describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [subnets[0]["VpcId"]]},
+            {"Name": "group-name", "Values": ["default"]},
+        ]
+    )["SecurityGroups"]
+    return {
+        "awsvpcConfiguration": {
+            "subnets": [subnets[0]["SubnetId"]],
+            "securityGroups": [groups[0]["GroupId"]],
+        }
+    }

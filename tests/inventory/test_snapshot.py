@@ -90,7 +90,7 @@ def test_calls_are_batched_and_counted(known) -> None:
     account, inv = known
     assert inv.calls["ecs:DescribeClusters"] == 1
     assert inv.calls["ecs:DescribeServices"] == 1
-    assert inv.calls["ecs:DescribeTasks"] == 2  # one per desired status listed (RUNNING, STOPPED)
+    assert inv.calls["ecs:DescribeTasks"] == 1  # RUNNING and STOPPED lists, one batch
     assert inv.calls["ecs:DescribeTaskDefinition"] == len(account.revisions)
     assert inv.calls["iam:GetRole"] == 3
     assert inv.total_calls == sum(inv.calls.values())
