@@ -64,6 +64,7 @@ class EcsLayer:
         self.replaying = False
         self.replayed = 0  # requests replayed so far (restore): seeds as the recording did
         self.hooks: list[Any] = []  # extra behaviour (monitoring, load balancers, Cloud Map)
+        self.integrations: Any = None
         _install(self)
         try:
             from . import integrations
@@ -96,20 +97,31 @@ class EcsLayer:
         self.scheduler.reset()
         self.recording = []
         self.replayed = 0
+        if self.integrations is not None:
+            self.integrations.next_publish = 0.0
         hold_moto_progression()
         mock_random.seed(0)
 
     # -- time ----------------------------------------------------------------------------
     def tick(self) -> None:
         """Bring tasks and services to where the clock says they are."""
+        insights = getattr(self, "integrations", None)
+        if insights is not None and insights.due():
+            with self.lock:
+                self._tick()
+                insights.publish()
+            return
         if not self.lifecycle.moving and self.scheduler.idle:
             return
         with self.lock:
-            for _ in range(200):
-                moved = self.lifecycle.tick()
-                acted = self.scheduler.tick()
-                if not (moved or acted):
-                    break
+            self._tick()
+
+    def _tick(self) -> None:
+        for _ in range(200):
+            moved = self.lifecycle.tick()
+            acted = self.scheduler.tick()
+            if not (moved or acted):
+                break
 
     def advance(self, seconds: float) -> None:
         """Move the clock on by `seconds`, a step at a time, so services act between steps."""

@@ -61,7 +61,7 @@ def fargate_definition(ecs: Any, family: str = "web", image: str = "nginx") -> d
         cpu="256",
         memory="512",
         containerDefinitions=[
-            {"name": "web", "image": image, "portMappings": [{"containerPort": 80}]}
+            {"name": "web", "image": image, "portMappings": [{"containerPort": 80, "name": "web"}]}
         ],
     )["taskDefinition"]
 

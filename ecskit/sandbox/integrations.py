@@ -1,0 +1,307 @@
+"""What ECS does in the services around it: target groups, Cloud Map, CloudWatch, Logs.
+
+- A service's tasks are registered in its load balancers' target groups while RUNNING (the task's
+  IP for awsvpc, its instance and host port otherwise) and deregistered when they stop.
+- Service discovery (`serviceRegistries`) and Service Connect register each RUNNING task as a
+  Cloud Map instance; a cluster's `serviceConnectDefaults` namespace is created by name if needed.
+- With Container Insights on, the cluster's tasks publish to `ECS/ContainerInsights` each minute
+  of sandbox time, with the documented dimensions (ClusterName; ClusterName+ServiceName;
+  ClusterName+TaskDefinitionFamily).
+- awslogs containers write a start and a stop line to `prefix/container/task-id`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from .lifecycle import PENDING_STATES, _dt
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "ECS/ContainerInsights"
+PERIOD = 60.0  # Container Insights publishes per minute
+
+
+class Integrations:
+    """Hooks the layer and scheduler call; each talks to moto's backend of that service."""
+
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        self.next_publish = 0.0
+
+    # -- clusters ------------------------------------------------------------------------
+    def cluster_created(self, backend: Any, cluster: Any, body: dict[str, Any]) -> None:
+        wanted = (body.get("serviceConnectDefaults") or {}).get("namespace")
+        if wanted:
+            cluster.service_connect_defaults = {"namespace": _namespace(backend, wanted).arn}
+
+    # -- load balancers and Cloud Map ------------------------------------------------------
+    def running(self, task: Any, service: Any) -> None:
+        backend = task._backend
+        for lb in service.load_balancers or []:
+            if lb.get("targetGroupArn"):
+                target = _target(task, lb)
+                if target is not None:
+                    _elbv2(backend).register_targets(lb["targetGroupArn"], [target])
+        for registry in _registries(backend, service):
+            sd, service_id, port = registry
+            attributes = _instance_attributes(task, service, port)
+            sd.register_instance(service_id, task.id, task.id, attributes)
+
+    def stopping(self, task: Any, service: Any) -> None:
+        backend = task._backend
+        for lb in service.load_balancers or []:
+            if lb.get("targetGroupArn"):
+                target = _target(task, lb)
+                if target is not None:
+                    _elbv2(backend).deregister_targets(lb["targetGroupArn"], [target])
+        for sd, service_id, _port in _registries(backend, service):
+            with contextlib.suppress(Exception):  # already gone: nothing to undo
+                sd.deregister_instance(service_id, task.id)
+
+    # -- logs ----------------------------------------------------------------------------
+    def task_changed(self, task: Any, old: str, new: str) -> None:
+        if new == "RUNNING":
+            self._log(task, lambda c: f"Container {c['name']} started (image {c.get('image')}).")
+        elif new == "STOPPING":
+            reason = task.stopped_reason or "stopped"
+            self._log(task, lambda c: f"Container {c['name']} stopped: {reason}.")
+
+    def _log(self, task: Any, line: Any) -> None:
+        from moto.logs.models import logs_backends
+
+        td = task._backend.describe_task_definition(task.task_definition_arn)
+        logs = logs_backends[task._account_id][task.region_name]
+        for container in td.container_definitions:
+            conf = container.get("logConfiguration") or {}
+            options = conf.get("options") or {}
+            if conf.get("logDriver") != "awslogs" or not options.get("awslogs-group"):
+                continue
+            group = options["awslogs-group"]
+            if group not in logs.groups:
+                if str(options.get("awslogs-create-group", "")).lower() != "true":
+                    continue  # ECS would fail to log; the task still runs
+                logs.create_log_group(group, {})
+            prefix = options.get("awslogs-stream-prefix")
+            stream = f"{prefix}/{container['name']}/{task.id}" if prefix else task.id
+            if stream not in logs.groups[group].streams:
+                logs.create_log_stream(group, stream)
+            millis = int(self.layer.clock.now() * 1000)
+            logs.groups[group].put_log_events(
+                stream, [{"timestamp": millis, "message": line(container)}]
+            )
+
+    # -- Container Insights ------------------------------------------------------------------
+    def due(self) -> bool:
+        return self.layer.clock.now() >= self.next_publish
+
+    def publish(self) -> None:
+        """One minute's Container Insights metrics for every cluster that has them on."""
+        from moto.cloudwatch.models import cloudwatch_backends
+        from moto.ecs.models import ecs_backends
+
+        now = self.layer.clock.now()
+        self.next_publish = now + PERIOD
+        for account, regions in list(ecs_backends.items()):
+            for region in list(regions.keys()):
+                backend = regions[region]
+                data = []
+                for cluster in backend.clusters.values():
+                    if cluster.status == "ACTIVE" and _insights_on(cluster):
+                        # moto compares naive UTC datetimes
+                        at = _dt(now).replace(tzinfo=None)
+                        data += _cluster_metrics(backend, cluster, at)
+                if data:
+                    cw = cloudwatch_backends[account][region]
+                    for start in range(0, len(data), 500):
+                        cw.put_metric_data(NAMESPACE, data[start : start + 500])
+
+
+def install(layer: Any) -> None:
+    hooks = Integrations(layer)
+    layer.hooks.append(hooks)
+    layer.integrations = hooks
+    layer.scheduler.on_running.append(hooks.running)
+    layer.scheduler.on_stopping.append(hooks.stopping)
+    layer.lifecycle.listeners.append(_guarded(hooks.task_changed))
+
+
+def _guarded(listener: Any) -> Any:
+    def call(task: Any, old: str, new: str) -> None:
+        try:
+            listener(task, old, new)
+        except Exception:  # logs are a nicety: never fail a task over them
+            log.exception("sandbox: %s failed for %s", listener, task.task_arn)
+
+    return call
+
+
+def _insights_on(cluster: Any) -> bool:
+    return any(
+        s.get("name") == "containerInsights" and s.get("value") in ("enabled", "enhanced")
+        for s in cluster.settings or []
+    )
+
+
+def _cluster_metrics(backend: Any, cluster: Any, at: Any) -> list[dict[str, Any]]:
+    """CpuUtilized, CpuReserved, MemoryUtilized, MemoryReserved and the task/service counts."""
+    groups: dict[tuple[tuple[str, str], ...], dict[str, float]] = {}
+    base = (("ClusterName", cluster.name),)
+
+    def add(key: tuple[tuple[str, str], ...], name: str, value: float) -> None:
+        groups.setdefault(key, {}).setdefault(name, 0.0)
+        groups[key][name] += value
+
+    for task in backend.tasks.get(cluster.name, {}).values():
+        status = task._status
+        service = task.group[len("service:") :] if task.group.startswith("service:") else None
+        family = task.task_definition_arn.split("/")[-1].split(":")[0]
+        keys = [base, (*base, ("TaskDefinitionFamily", family))]
+        if service:
+            keys.append((*base, ("ServiceName", service)))
+        for key in keys:
+            add(key, "TaskCount", 0)
+            if status == "RUNNING":
+                cpu, memory = float(task.cpu or 0), float(task.memory or 0)
+                # a quiet container: a steady 10% of CPU, 25% of memory (no load in a sandbox)
+                add(key, "RunningTaskCount", 1)
+                add(key, "TaskCount", 1)
+                add(key, "CpuReserved", cpu)
+                add(key, "CpuUtilized", round(cpu * 0.10, 2))
+                add(key, "MemoryReserved", memory)
+                add(key, "MemoryUtilized", round(memory * 0.25, 2))
+            elif status in PENDING_STATES:
+                add(key, "PendingTaskCount", 1)
+    services = [s for s in backend.services.values() if s.cluster_name == cluster.name]
+    add(base, "ServiceCount", sum(1 for s in services if s.status == "ACTIVE"))
+    for service in services:
+        if service.status == "ACTIVE":
+            add((*base, ("ServiceName", service.name)), "DesiredTaskCount", service.desired_count)
+    units = {
+        "CpuReserved": "None",
+        "CpuUtilized": "None",
+        "MemoryReserved": "Megabytes",
+        "MemoryUtilized": "Megabytes",
+    }
+    data = []
+    for key, values in groups.items():
+        dimensions = [{"Name": n, "Value": v} for n, v in key]
+        for name, value in values.items():
+            data.append(
+                {
+                    "MetricName": name,
+                    "Dimensions": dimensions,
+                    "Timestamp": at,
+                    "Value": value,
+                    "Unit": units.get(name, "Count"),
+                }
+            )
+    return data
+
+
+def _elbv2(backend: Any) -> Any:
+    from moto.elbv2.models import elbv2_backends
+
+    return elbv2_backends[backend.account_id][backend.region_name]
+
+
+def _eni_ip(task: Any) -> str | None:
+    for attachment in task.attachments:
+        if attachment["type"] == "ElasticNetworkInterface":
+            for detail in attachment["details"]:
+                if detail["name"] == "privateIPv4Address":
+                    return detail["value"]
+    return None
+
+
+def _target(task: Any, lb: dict[str, Any]) -> dict[str, Any] | None:
+    """The target group entry for a task: its IP (awsvpc) or instance id and host port."""
+    port = lb.get("containerPort")
+    ip = _eni_ip(task)
+    if ip:
+        return {"Id": ip, "Port": port}
+    if not task.container_instance_arn:
+        return None
+    instances = task._backend.container_instances.get(task.cluster_name, {})
+    instance = instances.get(task.container_instance_arn.split("/")[-1])
+    if instance is None:
+        return None
+    td = task._backend.describe_task_definition(task.task_definition_arn)
+    host = port
+    for container in td.container_definitions:
+        if container.get("name") == lb.get("containerName"):
+            for mapping in container.get("portMappings") or []:
+                if mapping.get("containerPort") == port and mapping.get("hostPort"):
+                    host = mapping["hostPort"]
+    return {"Id": instance.ec2_instance_id, "Port": host}
+
+
+def _servicediscovery(backend: Any) -> Any:
+    from moto.servicediscovery.models import servicediscovery_backends
+
+    return servicediscovery_backends[backend.account_id][backend.region_name]
+
+
+def _namespace(backend: Any, wanted: str) -> Any:
+    """The Cloud Map namespace `wanted` names (ARN, id or name); an HTTP one is made if new."""
+    sd = _servicediscovery(backend)
+    for ns in sd.namespaces.values():
+        if wanted in (ns.arn, ns.id, ns.name):
+            return ns
+    sd.create_http_namespace(wanted, wanted, "Created by ECS for Service Connect", [])
+    return next(ns for ns in sd.namespaces.values() if ns.name == wanted)
+
+
+def _registries(backend: Any, service: Any) -> list[tuple[Any, str, Any]]:
+    """(Cloud Map backend, service id, port) for each place the service's tasks register."""
+    sd = _servicediscovery(backend)
+    found = []
+    for registry in service.service_registries or []:
+        arn = registry.get("registryArn", "")
+        service_id = arn.split("/")[-1]
+        if service_id in sd.services:
+            found.append((sd, service_id, registry.get("port") or registry.get("containerPort")))
+    conf = getattr(service, "service_connect_configuration", None) or {}
+    if conf.get("enabled"):
+        cluster = backend.clusters.get(service.cluster_name)
+        name = conf.get("namespace") or (
+            (cluster.service_connect_defaults or {}).get("namespace") if cluster else None
+        )
+        if name:
+            ns = _namespace(backend, name)
+            for entry in conf.get("services") or []:
+                discovery = entry.get("discoveryName") or entry.get("portName")
+                existing = next(
+                    (
+                        s
+                        for s in sd.services.values()
+                        if s.name == discovery and s.namespace_id == ns.id
+                    ),
+                    None,
+                )
+                if existing is None:
+                    existing = sd.create_service(
+                        discovery, ns.id, discovery, "Service Connect", None, None, None, [], "HTTP"
+                    )
+                found.append((sd, existing.id, None))
+    return found
+
+
+def _instance_attributes(task: Any, service: Any, port: Any) -> dict[str, str]:
+    family = task.task_definition_arn.split("/")[-1].split(":")[0]
+    attributes = {
+        "AVAILABILITY_ZONE": getattr(task, "availability_zone", "") or "",
+        "AWS_INIT_HEALTH_STATUS": "HEALTHY",
+        "ECS_CLUSTER_NAME": task.cluster_name,
+        "ECS_SERVICE_NAME": service.name,
+        "ECS_TASK_DEFINITION_FAMILY": family,
+        "REGION": task.region_name,
+    }
+    ip = _eni_ip(task)
+    if ip:
+        attributes["AWS_INSTANCE_IPV4"] = ip
+    if port:
+        attributes["AWS_INSTANCE_PORT"] = str(port)
+    return attributes

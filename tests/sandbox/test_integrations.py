@@ -1,0 +1,142 @@
+"""ECS in the services around it: target groups, Cloud Map, Service Connect, metrics, logs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+
+def _task_ips(ecs, service="web") -> set[str]:
+    arns = ecs.list_tasks(cluster="shop", serviceName=service)["taskArns"]
+    tasks = ecs.describe_tasks(cluster="shop", tasks=arns)["tasks"]
+    return {
+        d["value"]
+        for t in tasks
+        for d in t["attachments"][0]["details"]
+        if d["name"] == "privateIPv4Address"
+    }
+
+
+def test_a_load_balanced_service_registers_its_tasks(ecs_session, network, kit) -> None:
+    ecs, elbv2 = ecs_session.ecs, ecs_session.elbv2
+    group = elbv2.create_target_group(
+        Name="web", Protocol="HTTP", Port=80, VpcId=network["vpc"], TargetType="ip"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    ecs.create_cluster(clusterName="shop")
+    kit.fargate_definition(ecs)
+    lb = [{"targetGroupArn": group, "containerName": "web", "containerPort": 80}]
+    kit.fargate_service(ecs, network, count=2, loadBalancers=lb)
+    ecs.get_waiter("services_stable").wait(cluster="shop", services=["web"], WaiterConfig=kit.fast)
+    health = elbv2.describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"]
+    assert {h["Target"]["Id"] for h in health} == _task_ips(ecs)
+    assert {h["Target"]["Port"] for h in health} == {80}
+    ecs.update_service(cluster="shop", service="web", desiredCount=0)
+    ecs.get_waiter("services_stable").wait(cluster="shop", services=["web"], WaiterConfig=kit.fast)
+    health = elbv2.describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"]
+    assert health == []
+
+
+def test_service_discovery_registers_each_task_in_cloud_map(ecs_session, network, kit) -> None:
+    ecs, sd = ecs_session.ecs, ecs_session.servicediscovery
+    sd.create_http_namespace(Name="internal")
+    namespace = sd.list_namespaces()["Namespaces"][0]["Id"]
+    registry = sd.create_service(Name="web", NamespaceId=namespace)["Service"]
+    ecs.create_cluster(clusterName="shop")
+    kit.fargate_definition(ecs)
+    kit.fargate_service(ecs, network, count=2, serviceRegistries=[{"registryArn": registry["Arn"]}])
+    ecs.get_waiter("services_stable").wait(cluster="shop", services=["web"], WaiterConfig=kit.fast)
+    instances = sd.list_instances(ServiceId=registry["Id"])["Instances"]
+    assert {i["Attributes"]["AWS_INSTANCE_IPV4"] for i in instances} == _task_ips(ecs)
+    assert {i["Attributes"]["ECS_SERVICE_NAME"] for i in instances} == {"web"}
+
+
+def test_a_cluster_service_connect_namespace_is_created_and_used(ecs_session, network, kit) -> None:
+    ecs, sd = ecs_session.ecs, ecs_session.servicediscovery
+    cluster = ecs.create_cluster(
+        clusterName="shop", serviceConnectDefaults={"namespace": "shop.local"}
+    )["cluster"]
+    namespaces = sd.list_namespaces()["Namespaces"]
+    assert [n["Name"] for n in namespaces] == ["shop.local"]
+    assert cluster["serviceConnectDefaults"]["namespace"] == namespaces[0]["Arn"]
+    kit.fargate_definition(ecs)
+    connect = {"enabled": True, "services": [{"portName": "web", "discoveryName": "web"}]}
+    kit.fargate_service(ecs, network, count=1, serviceConnectConfiguration=connect)
+    ecs.get_waiter("services_stable").wait(cluster="shop", services=["web"], WaiterConfig=kit.fast)
+    found = ecs.list_services_by_namespace(namespace="shop.local")["serviceArns"]
+    assert [a.split("/")[-1] for a in found] == ["web"]
+    services = sd.list_services()["Services"]
+    assert [s["Name"] for s in services] == ["web"]
+    assert len(sd.list_instances(ServiceId=services[0]["Id"])["Instances"]) == 1
+
+
+def test_container_insights_publishes_task_metrics(manual, network, kit) -> None:
+    ecs, cw = manual.ecs, manual.cloudwatch
+    ecs.create_cluster(
+        clusterName="shop", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    kit.fargate_definition(ecs)
+    kit.fargate_service(ecs, network, count=2)
+    manual.sandbox.settle()
+    manual.sandbox.advance(61)
+    ecs.list_clusters()
+    metrics = cw.list_metrics(Namespace="ECS/ContainerInsights")["Metrics"]
+    names = {m["MetricName"] for m in metrics}
+    assert {"CpuUtilized", "CpuReserved", "MemoryUtilized", "MemoryReserved"} <= names
+    assert {"RunningTaskCount", "ServiceCount"} <= names
+    dimension_sets = {tuple(sorted(d["Name"] for d in m["Dimensions"])) for m in metrics}
+    assert ("ClusterName", "ServiceName") in dimension_sets
+    assert ("ClusterName", "TaskDefinitionFamily") in dimension_sets
+    now = datetime.now(timezone.utc) + timedelta(days=1)
+    stats = cw.get_metric_statistics(
+        Namespace="ECS/ContainerInsights",
+        MetricName="RunningTaskCount",
+        Dimensions=[
+            {"Name": "ClusterName", "Value": "shop"},
+            {"Name": "ServiceName", "Value": "web"},
+        ],
+        StartTime=now - timedelta(days=2),
+        EndTime=now,
+        Period=60,
+        Statistics=["Maximum"],
+    )["Datapoints"]
+    assert max(d["Maximum"] for d in stats) == 2
+
+
+def test_awslogs_containers_write_to_prefix_container_task_id(ecs_session, network) -> None:
+    ecs, logs = ecs_session.ecs, ecs_session.logs
+    logs.create_log_group(logGroupName="/ecs/web")
+    ecs.create_cluster(clusterName="shop")
+    ecs.register_task_definition(
+        family="web",
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+        executionRoleArn="arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+        containerDefinitions=[
+            {
+                "name": "web",
+                "image": "nginx",
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": "/ecs/web",
+                        "awslogs-region": "us-east-1",
+                        "awslogs-stream-prefix": "ecs",
+                    },
+                },
+            }
+        ],
+    )
+    task = ecs.run_task(
+        cluster="shop",
+        taskDefinition="web",
+        launchType="FARGATE",
+        networkConfiguration=network["config"],
+    )["tasks"][0]
+    ecs.stop_task(cluster="shop", task=task["taskArn"])
+    ecs.get_waiter("tasks_stopped").wait(cluster="shop", tasks=[task["taskArn"]])
+    stream = f"ecs/web/{task['taskArn'].split('/')[-1]}"
+    streams = logs.describe_log_streams(logGroupName="/ecs/web")["logStreams"]
+    assert [s["logStreamName"] for s in streams] == [stream]
+    events = logs.get_log_events(logGroupName="/ecs/web", logStreamName=stream)["events"]
+    assert "started" in events[0]["message"] and "stopped" in events[-1]["message"]
