@@ -12,6 +12,7 @@ aws ecs deregister-task-definition --cli-input-json '{
 from __future__ import annotations
 
 import json
+import keyword
 import shlex
 from typing import Any
 
@@ -27,8 +28,11 @@ def as_boto3(service: str, operation: str, body: dict[str, Any]) -> str:
     `operation` is boto3's method name (`register_task_definition`).
     """
     lines = [f'{service} = session.client("{service}")', f"response = {service}.{operation}("]
-    for key, value in body.items():
-        lines.append(f"    {key}={python_literal(value, 1)},")
+    # Python reads non-ASCII names NFKC-normalized: only plain ASCII names stay themselves
+    if all(key.isascii() and key.isidentifier() and not keyword.iskeyword(key) for key in body):
+        lines += [f"    {key}={python_literal(value, 1)}," for key, value in body.items()]
+    else:  # a key Python cannot take as a keyword argument: pass the dict as it is
+        lines.append(f"    **{python_literal(body, 1)},")
     lines.append(")")
     return "\n".join(lines)
 

@@ -20,6 +20,15 @@ SHOWN_KEYS = (
     "portMappings",
     "environment",
     "logConfiguration",
+    "cpu",
+    "memory",
+    "memoryReservation",
+)
+# The container's resource limits: (key, label, placeholder).
+LIMITS = (
+    ("cpu", "CPU units", "e.g. 256 (optional)"),
+    ("memory", "Memory hard limit (MiB)", "e.g. 512 (optional)"),
+    ("memoryReservation", "Memory soft limit (MiB)", "e.g. 256 (optional)"),
 )
 
 
@@ -205,6 +214,13 @@ class ContainerEditor:
             label="Log configuration",
             name="log-configuration",
         )
+        self.limits = {
+            key: _text(str(container.get(key, "")), hint, "160px") for key, _, hint in LIMITS
+        }
+        self.limit_fields = {
+            key: Field("", self.limits[key], label=label, name=f"container-{key}")
+            for key, label, _ in LIMITS
+        }
         self.box = widgets.VBox()
         self.box.add_class("ecskit-section")
         self.box.add_class("ecskit-container")
@@ -221,6 +237,7 @@ class ContainerEditor:
             self.log_group,
             self.log_region,
             self.log_prefix,
+            *self.limits.values(),
         )
 
     # --- paths and layout ---------------------------------------------------------------
@@ -239,6 +256,7 @@ class ContainerEditor:
             (self.f_ports, "portMappings"),
             (self.f_env, "environment"),
             (self.f_log, "logConfiguration"),
+            *((field, key) for key, field in self.limit_fields.items()),
         ):
             old = f"ecskit-field-{slug(field.path)}" if field.path else ""
             if old:
@@ -269,6 +287,7 @@ class ContainerEditor:
             self.f_ports.box,
             self.f_env.box,
             self.f_log.box,
+            *(field.box for field in self.limit_fields.values()),
         ]
 
     def fields(self) -> list[Field]:
@@ -282,6 +301,7 @@ class ContainerEditor:
             self.f_ports,
             self.f_env,
             self.f_log,
+            *self.limit_fields.values(),
         ]
         return own + [field for row in self.ports for field in row.fields()]
 
@@ -336,6 +356,10 @@ class ContainerEditor:
             )
             if words:
                 body[key] = words
+        for key, label, _ in LIMITS:
+            number = form.integer(self.limits[key].value, f"{self.path}.{key}", label)
+            if number is not None:
+                body[key] = number
         if self.ports:
             body["portMappings"] = [row.build(form, host_allowed) for row in self.ports]
         environment = []

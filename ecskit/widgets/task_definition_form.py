@@ -367,7 +367,7 @@ class TaskDefinitionForm(Form):
         try:
             return int(text)
         except ValueError:
-            self.bad(path, f"{label} must be a whole number, like 80; {text!r} is not.")
+            self.bad(path, f"{label} must be a whole number; {text!r} is not.")
             return None
 
     def _size(self) -> tuple[str | None, str | None]:

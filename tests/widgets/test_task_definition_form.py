@@ -331,3 +331,18 @@ def test_a_refusal_naming_a_field_is_shown_beside_it_until_the_request_changes(
     ]
     form.family.value = "other"
     assert form.problems_at("family") == []
+
+
+def test_ec2_container_without_memory_is_told_beside_its_memory_field(session):
+    form = _filled(session, "worker")
+    form.launch_type.value = "EC2"
+    form.network_mode.value = "bridge"
+    editor = form.containers[0]
+    assert [p.path for p in form.errors] == ["containerDefinitions[0].memory"]
+    assert "ecskit-problem" in editor.limit_fields["memory"].problems_html.value
+    editor.limits["memory"].value = "512"
+    assert form.errors == []
+    form.submit.click()
+    described = session.ecs.describe_task_definition(taskDefinition="worker:1")["taskDefinition"]
+    assert described["containerDefinitions"][0]["memory"] == 512
+    assert described["requiresCompatibilities"] == ["EC2"]
