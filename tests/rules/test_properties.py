@@ -17,6 +17,7 @@ from rule_bodies import (
 )
 
 from ecskit.rules import KINDS, Problem, validate
+from ecskit.rules.command import infer_kind, unwrap
 
 SEEDS = {
     "task-definition": [fargate_task_definition(), ec2_task_definition()],
@@ -26,7 +27,7 @@ SEEDS = {
     "run-task": [run_task()],
 }
 REVISIONS = [None, described(fargate_task_definition()), described(ec2_task_definition())]
-TRIED: dict[str, int] = {"random": 0, "mutated": 0}
+TRIED: dict[str, int] = {"random": 0, "mutated": 0, "files": 0}
 
 scalars = st.one_of(
     st.none(),
@@ -100,9 +101,23 @@ def test_mutated_bodies_never_raise(case, revision):
     _check(kind, body, revision)
 
 
+@settings(max_examples=100, deadline=None)
+@given(content=json_values)
+def test_any_json_file_content_is_read_or_refused_plainly(content):
+    TRIED["files"] += 1
+    body = unwrap(content)
+    kind = infer_kind(body) if isinstance(body, dict) else None
+    if kind is not None:
+        _check(kind, body, None)
+
+
 def test_report_how_many_inputs_were_tried(record_property):
     # runs after the two property tests in file order; pytest -rA or --junitxml shows it
     record_property("random_bodies", TRIED["random"])
     record_property("mutated_bodies", TRIED["mutated"])
-    print(f"hypothesis tried {TRIED['random']} random and {TRIED['mutated']} mutated bodies")
+    record_property("file_contents", TRIED["files"])
+    print(
+        f"hypothesis tried {TRIED['random']} random and {TRIED['mutated']} mutated bodies, "
+        f"{TRIED['files']} file contents"
+    )
     assert TRIED["random"] >= 100 and TRIED["mutated"] >= 100
