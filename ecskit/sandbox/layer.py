@@ -27,6 +27,7 @@ from .scheduler import Scheduler
 ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
 WARM_REGION = "us-east-1"
 WARM_ACCOUNT = "123456789012"
+FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 _REGION = re.compile(r"Credential=[^/]*/\d+/([^/]+)/")
 
 log = logging.getLogger(__name__)
@@ -501,6 +502,31 @@ class EcsLayer:
                 continue
             arns.append(task.task_arn)
         return paging.paginate("ListTasks", body, {"taskArns": arns})
+
+    # -- capacity providers ----------------------------------------------------------------
+    def op_DescribeCapacityProviders(self, backend: Any, body: dict, environ: dict) -> dict:
+        """FARGATE and FARGATE_SPOT exist in every account, beside the account's own."""
+        names = body.get("capacityProviders")
+        wanted = names if names else ["FARGATE", "FARGATE_SPOT", *backend.capacity_providers]
+        managed = [n for n in wanted if n.split("/")[-1] in FARGATE_PROVIDERS]
+        own = [n for n in wanted if n.split("/")[-1] not in FARGATE_PROVIDERS]
+        result: dict[str, Any] = {"capacityProviders": [], "failures": []}
+        if own:
+            result = self.moto(
+                environ, "DescribeCapacityProviders", {**body, "capacityProviders": own}
+            )
+        prefix = f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:capacity-provider"
+        fargate = [
+            {
+                "capacityProviderArn": f"{prefix}/{n.split('/')[-1]}",
+                "name": n.split("/")[-1],
+                "status": "ACTIVE",
+                "tags": [],
+            }
+            for n in managed
+        ]
+        result["capacityProviders"] = fargate + result["capacityProviders"]
+        return result
 
     # -- container instances ---------------------------------------------------------------
     def op_DescribeContainerInstances(self, backend: Any, body: dict, environ: dict) -> dict:
