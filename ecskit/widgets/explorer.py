@@ -57,10 +57,15 @@ function render({ model, el: root }) {
     const svg = inner.querySelector("svg");
     if (!svg) return;
     const w = svg.width.baseVal.value || 1, h = svg.height.baseVal.value || 1;
+    // not laid out yet (the output area is still hidden): the ResizeObserver fits it later
+    if (!graph.clientWidth || !graph.clientHeight) return false;
     scale = Math.min(graph.clientWidth / w, graph.clientHeight / h, 1);
     tx = 0; ty = 0;
     apply();
+    return true;
   };
+  let fitted = false;
+  new ResizeObserver(() => { if (!fitted) fitted = fitAll(); }).observe(graph);
 
   const select = (id) => { if (id) model.send({ type: "select", id }); };
   const highlight = () => {
@@ -81,7 +86,7 @@ function render({ model, el: root }) {
       inner.append(el("p", "ecskit-explorer-message", model.get("message")));
       inner.append(el("pre", "ecskit-explorer-text", model.get("text")));
     }
-    fitAll();
+    fitted = fitAll();
     highlight();
   };
   const drawDetails = () => {

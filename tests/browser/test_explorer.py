@@ -1,0 +1,61 @@
+"""The explorer in JupyterLab: the SVG renders in the page; a click on a service shows it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ecskit.graph import node_id
+
+KNOWN_ACCOUNT = Path(__file__).resolve().parents[1] / "inventory"
+SERVICE_ARN = "arn:aws:ecs:us-east-1:123456789012:service/shop/web"
+
+CELLS = [
+    "import sys\n"
+    f"sys.path.insert(0, {str(KNOWN_ACCOUNT)!r})\n"
+    "import ecskit\n"
+    "from known_account import build\n"
+    "session = ecskit.connect()\n"
+    "account = build(session)\n"
+    "picked = []\n"
+    "ex = ecskit.explore(session)\n"
+    "ex.on_select(lambda node: picked.append(node.name))\n"
+    "ex",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.exe
+def test_click_a_service_to_see_its_details(run_notebook, screenshot) -> None:
+    page = run_notebook(CELLS, "explorer")
+    explorer = page.locator(".ecskit-explorer")
+    explorer.wait_for(state="visible")
+    graph = explorer.locator(".ecskit-explorer-graph")
+    graph.locator("svg").wait_for(state="visible")
+    service = graph.locator(f'g.node[id="{node_id(SERVICE_ARN)}"]')
+    assert service.count() == 1
+    assert "web" in service.text_content()
+    # every resource of the known account is a node in the page's DOM, not an <img>
+    assert graph.locator("g.node").count() >= 20
+    screenshot(page, "explorer-1-rendered")
+
+    service.click()
+    details = explorer.locator(".ecskit-explorer-details")
+    details.locator(".ecskit-explorer-name").wait_for(state="visible")
+    assert details.locator(".ecskit-explorer-kind").inner_text().lower() == "service"
+    assert details.locator(".ecskit-explorer-name").inner_text() == "web"
+    assert '"serviceName": "web"' in details.locator(".ecskit-explorer-json").inner_text()
+    page.wait_for_function(
+        f"document.querySelector('g.node[id=\"{node_id(SERVICE_ARN)}\"]')"
+        ".classList.contains('ecskit-selected')"
+    )
+    screenshot(page, "explorer-2-service-selected")
+
+    # a neighbour's link selects it
+    details.locator(".ecskit-explorer-link", has_text="revision web:2").first.click()
+    page.wait_for_function(
+        "document.querySelector('.ecskit-explorer-details .ecskit-explorer-name')"
+        ".textContent === 'web:2'"
+    )
+    screenshot(page, "explorer-3-neighbour-selected")
