@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import errors, paging, placement
+from . import errors, fleet, paging, placement
 from .clock import Clock
 from .errors import EcsError
 from .lifecycle import Lifecycle, hold_moto_progression
@@ -66,6 +66,7 @@ class EcsLayer:
         self.replayed = 0  # requests replayed so far (restore): seeds as the recording did
         self.hooks: list[Any] = []  # extra behaviour (monitoring, load balancers, Cloud Map)
         self.integrations: Any = None
+        self.activations = fleet.Activations()
         _install(self)
         try:
             from . import integrations
@@ -156,6 +157,9 @@ class EcsLayer:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith(ECS_TARGET_PREFIX):
             return self.ecs_call(target[len(ECS_TARGET_PREFIX) :], environ, start_response)
+        if target == "AmazonSSM.CreateActivation":
+            body = json.loads(read_body(environ) or b"{}")
+            return json_response(start_response, 200, self.activations.create(body))
         record = self._recordable(environ)
         if record is None:
             return self.app(environ, start_response)
@@ -312,6 +316,7 @@ class EcsLayer:
 
     def op_DescribeClusters(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.check_describe_limit("DescribeClusters", body)
+        self._sync_fleet(backend)
         return self.moto(environ, "DescribeClusters", body)
 
     def op_ListClusters(self, backend: Any, body: dict, environ: dict) -> dict:
@@ -321,7 +326,17 @@ class EcsLayer:
     # -- task definitions ------------------------------------------------------------------
     def op_RegisterTaskDefinition(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.check_rules("task-definition", body)
-        return self.moto(environ, "RegisterTaskDefinition", body)
+        result = self.moto(environ, "RegisterTaskDefinition", body)
+        arn = result["taskDefinition"]["taskDefinitionArn"]
+        family, revision = arn.split("/")[-1].split(":")
+        td = backend.task_definitions[family][int(revision)]
+        # moto 5.2.5 forces awsvpc on anything not EC2-only: ECS keeps what was asked
+        td.network_mode = body.get("networkMode") or "bridge"
+        td.compatibilities = _compatibilities(td, body)
+        found = self.moto(
+            environ, "DescribeTaskDefinition", {"taskDefinition": arn, "include": ["TAGS"]}
+        )
+        return {"taskDefinition": found["taskDefinition"], "tags": found.get("tags") or []}
 
     def op_ListTaskDefinitions(self, backend: Any, body: dict, environ: dict) -> dict:
         family = body.get("familyPrefix")
@@ -353,6 +368,7 @@ class EcsLayer:
     # -- services ------------------------------------------------------------------------
     def op_CreateService(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.check_create_service(backend, body)
+        self._sync_fleet(backend)
         td = errors.find_task_definition(backend, body.get("taskDefinition"))
         _check_network(td, body)
         errors.check_rules("service", body, task_definition=td)
@@ -428,6 +444,7 @@ class EcsLayer:
     # -- tasks ---------------------------------------------------------------------------
     def op_RunTask(self, backend: Any, body: dict, environ: dict) -> dict:
         td = errors.check_run_task(backend, body)
+        self._sync_fleet(backend)
         _check_network(td, body)
         errors.check_rules("run-task", body, task_definition=td)
         cluster = errors.find_cluster(backend, body.get("cluster"))
@@ -503,6 +520,34 @@ class EcsLayer:
             arns.append(task.task_arn)
         return paging.paginate("ListTasks", body, {"taskArns": arns})
 
+    def op_ListContainerInstances(self, backend: Any, body: dict, environ: dict) -> dict:
+        self._sync_fleet(backend)
+        result = self.moto(environ, "ListContainerInstances", body)
+        return paging.paginate("ListContainerInstances", body, result)
+
+    def op_PutClusterCapacityProviders(self, backend: Any, body: dict, environ: dict) -> dict:
+        result = self.moto(environ, "PutClusterCapacityProviders", body)
+        if self._sync_fleet(backend):
+            found = self.moto(environ, "DescribeClusters", {"clusters": [body.get("cluster")]})
+            result["cluster"] = found["clusters"][0]
+        return result
+
+    def _sync_fleet(self, backend: Any) -> bool:
+        """Register Auto Scaling group instances of capacity providers; True if any were new."""
+        touched = fleet.sync_auto_scaling(backend)
+        for cluster in touched:
+            self._cluster_changed(backend, cluster.name)
+        if touched:
+            self.scheduler.tick()
+        return bool(touched)
+
+    def _cluster_changed(self, backend: Any, name: str) -> None:
+        from .scheduler import count_cluster
+
+        cluster = backend.clusters.get(name)
+        if cluster is not None:
+            count_cluster(backend, cluster)
+
     # -- capacity providers ----------------------------------------------------------------
     def op_DescribeCapacityProviders(self, backend: Any, body: dict, environ: dict) -> dict:
         """FARGATE and FARGATE_SPOT exist in every account, beside the account's own."""
@@ -531,10 +576,22 @@ class EcsLayer:
     # -- container instances ---------------------------------------------------------------
     def op_DescribeContainerInstances(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.check_describe_limit("DescribeContainerInstances", body)
+        self._sync_fleet(backend)
         return self.moto(environ, "DescribeContainerInstances", body)
 
     def op_RegisterContainerInstance(self, backend: Any, body: dict, environ: dict) -> dict:
+        errors.find_cluster(backend, body.get("cluster"))
+        external = fleet.register_external(backend, body)
+        if external is not None:
+            self._cluster_changed(backend, external.cluster_name)
+            found = self.moto(
+                environ,
+                "DescribeContainerInstances",
+                {"cluster": external.cluster_name, "containerInstances": [external.id]},
+            )
+            return {"containerInstance": found["containerInstances"][0]}
         result = self.moto(environ, "RegisterContainerInstance", body)
+        self._cluster_changed(backend, errors.cluster_name(body.get("cluster")))
         for hook in self.hooks:
             if hasattr(hook, "instance_registered"):
                 hook.instance_registered(backend, body, result)
@@ -611,6 +668,17 @@ def _fallback_dns_name() -> None:
 
     if not isinstance(NetworkInterface.__dict__.get("private_dns_name"), _DnsFromIp):
         NetworkInterface.private_dns_name = _DnsFromIp()  # type: ignore[attr-defined]
+
+
+def _compatibilities(td: Any, body: dict[str, Any]) -> list[str]:
+    """Where a revision can run, as ECS reports it: EC2 always, Fargate and External if fit."""
+    found = ["EC2"]
+    if td.network_mode == "awsvpc" and td.cpu and td.memory:
+        found.append("FARGATE")
+    if td.network_mode != "awsvpc":
+        found.append("EXTERNAL")
+    found += [c for c in body.get("requiresCompatibilities") or [] if c not in found]
+    return found
 
 
 def _default_security_group(backend: Any, body: dict[str, Any]) -> dict[str, Any]:

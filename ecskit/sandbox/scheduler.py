@@ -43,6 +43,7 @@ class Scheduler:
         self.clock = clock
         self.lifecycle = lifecycle
         self.dirty: dict[int, Any] = {}  # id(service) -> service with work to do
+        self.members: dict[int, list[Any]] = {}  # id(service) -> its tasks (found once)
         self.dirty_clusters: dict[int, tuple[Any, Any]] = {}  # id(cluster) -> (backend, cluster)
         # hooks (task, service) called when a service's task starts RUNNING or begins to stop
         self.on_running: list[Callable[[Any, Any], None]] = []
@@ -50,6 +51,7 @@ class Scheduler:
         lifecycle.listeners.append(self._task_changed)
 
     def reset(self) -> None:
+        self.members.clear()
         self.dirty.clear()
         self.dirty_clusters.clear()
 
@@ -155,7 +157,7 @@ class Scheduler:
     def reconcile(self, service: Any) -> tuple[bool, bool]:
         """One pass of the scheduler over one service: (still busy, started or stopped any)."""
         backend = getattr(service, "_ecskit_backend", None) or service._backend
-        members = [t for t in tasks_of(backend, service)]
+        members = self.tasks_of(backend, service)
         live = [t for t in members if t.desired_status == "RUNNING"]
         acted = False
         if service.status in ("DRAINING", "INACTIVE"):
@@ -219,7 +221,8 @@ class Scheduler:
         self._count(service, members + [t for t in mine if t not in members])
 
         # deployments with nothing left are done; a lone PRIMARY at its count has COMPLETED
-        left = {t.started_by for t in tasks_of(backend, service) if t.last_status != "STOPPED"}
+        members[:] = [t for t in members if t.last_status != "STOPPED"]  # forget the stopped
+        left = {t.started_by for t in members}
         service.deployments = [
             d for d in service.deployments if d["status"] == "PRIMARY" or d["id"] in left
         ]
@@ -227,7 +230,7 @@ class Scheduler:
             len(service.deployments) == 1
             and service.running_count == desired
             and service.pending_count == 0
-            and all(t.last_status in ("RUNNING", "STOPPED") for t in tasks_of(backend, service))
+            and all(t.last_status in ("RUNNING", "STOPPED") for t in members)
         )
         if steady:
             if primary.get("rolloutState") == "IN_PROGRESS":
@@ -277,11 +280,21 @@ class Scheduler:
                 f"instance met all of its requirements. Reason: {exc}.",
             )
         if started:
+            self.tasks_of(backend, service).extend(started)
             ids = " ".join(f"(task {short_id(t)})" for t in started)
             self._event(
                 service, f"(service {service.name}) has started {len(started)} tasks: {ids}."
             )
         return started
+
+    def tasks_of(self, backend: Any, service: Any) -> list[Any]:
+        """The service's tasks: looked up in the store once, then kept as the scheduler starts
+        them (stopped ones are dropped once every deployment has forgotten them)."""
+        key = id(service)
+        known = self.members.get(key)
+        if known is None or getattr(service, "_ecskit_backend", backend) is not backend:
+            known = self.members[key] = tasks_of(backend, service)
+        return known
 
     def _deployment(self, service: Any) -> dict[str, Any]:
         now = self.clock.datetime()
