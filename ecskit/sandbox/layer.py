@@ -310,6 +310,17 @@ class EcsLayer:
         result["cluster"] = found["clusters"][0]
         return result
 
+    def op_UpdateCluster(self, backend: Any, body: dict, environ: dict) -> dict:
+        cluster = errors.find_cluster(backend, body.get("cluster"))
+        result = self.moto(environ, "UpdateCluster", body)
+        if body.get("serviceConnectDefaults"):
+            for hook in self.hooks:
+                if hasattr(hook, "cluster_created"):
+                    hook.cluster_created(backend, cluster, body)
+            found = self.moto(environ, "DescribeClusters", {"clusters": [cluster.name]})
+            result["cluster"] = found["clusters"][0]
+        return result
+
     def op_DeleteCluster(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.check_delete_cluster(backend, body)
         return self.moto(environ, "DeleteCluster", body)

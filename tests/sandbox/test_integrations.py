@@ -140,3 +140,14 @@ def test_awslogs_containers_write_to_prefix_container_task_id(ecs_session, netwo
     assert [s["logStreamName"] for s in streams] == [stream]
     events = logs.get_log_events(logGroupName="/ecs/web", logStreamName=stream)["events"]
     assert "started" in events[0]["message"] and "stopped" in events[-1]["message"]
+
+
+def test_a_default_namespace_given_later_is_created_too(ecs_session) -> None:
+    ecs, sd = ecs_session.ecs, ecs_session.servicediscovery
+    ecs.create_cluster(clusterName="shop")
+    updated = ecs.update_cluster(
+        cluster="shop", serviceConnectDefaults={"namespace": "later.local"}
+    )["cluster"]
+    namespaces = sd.list_namespaces()["Namespaces"]
+    assert [n["Name"] for n in namespaces] == ["later.local"]
+    assert updated["serviceConnectDefaults"]["namespace"] == namespaces[0]["Arn"]
