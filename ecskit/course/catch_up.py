@@ -28,6 +28,8 @@ TASK_GROUP = "web-tasks"
 LOAD_BALANCER = "web"
 TARGET_GROUP = "web"
 NAMESPACE = "course"
+SERVICE = "web"
+PUBLIC_SERVICE = "web-public"
 
 TASKS_TRUST = {
     "Version": "2012-10-17",
@@ -167,6 +169,52 @@ def _chapter_02(session: Any, done: list[str]) -> None:
     )
 
 
+def default_network(session: Any) -> dict[str, Any]:
+    """awsvpc settings on the default VPC (chapter 03): two default subnets, the default group."""
+    ec2 = session.ec2
+    subnets = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])
+    vpc_id = subnets["Subnets"][0]["VpcId"]
+    group = ec2.describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc_id]},
+            {"Name": "group-name", "Values": ["default"]},
+        ]
+    )["SecurityGroups"][0]["GroupId"]
+    # the first two zones: the same subnets on every run
+    by_zone = sorted(subnets["Subnets"], key=lambda s: s["AvailabilityZone"])
+    chosen = [s["SubnetId"] for s in by_zone[:2]]
+    return {
+        "awsvpcConfiguration": {
+            "subnets": chosen,
+            "securityGroups": [group],
+            "assignPublicIp": "ENABLED",
+        }
+    }
+
+
+def settle(session: Any) -> None:
+    """Let the sandbox's scheduler finish what it started (nothing on other backends)."""
+    sandbox = getattr(session, "sandbox", None)
+    if sandbox is not None and hasattr(sandbox, "settle"):
+        sandbox.settle()
+
+
+def _chapter_03(session: Any, done: list[str]) -> None:
+    ecs = session.ecs
+    services = ecs.describe_services(cluster=CLUSTER, services=[SERVICE])["services"]
+    if not any(s["status"] == "ACTIVE" for s in services):
+        ecs.create_service(
+            cluster=CLUSTER,
+            serviceName=SERVICE,
+            taskDefinition=f"{FAMILY}:1",
+            desiredCount=2,
+            launchType="FARGATE",
+            networkConfiguration=default_network(session),
+        )
+    settle(session)
+    done.append(f"service {SERVICE} (2 tasks)")
+
+
 def course_vpc(session: Any) -> dict[str, Any] | None:
     """The course's VPC (tagged Name=course), or None before chapter 04."""
     vpcs = session.ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [VPC_NAME]}])["Vpcs"]
@@ -196,6 +244,27 @@ def network(session: Any) -> dict[str, Any]:
         ],
         "target_group": elb.describe_target_groups(Names=[TARGET_GROUP])["TargetGroups"][0][
             "TargetGroupArn"
+        ],
+    }
+
+
+def public_service(subnets: list[str], task_group: str, target_group: str) -> dict[str, Any]:
+    """The CreateService body of chapter 04's `web-public`: two tasks behind the load balancer."""
+    return {
+        "cluster": CLUSTER,
+        "serviceName": PUBLIC_SERVICE,
+        "taskDefinition": f"{FAMILY}:1",
+        "desiredCount": 2,
+        "launchType": "FARGATE",
+        "networkConfiguration": {
+            "awsvpcConfiguration": {
+                "subnets": list(subnets),
+                "securityGroups": [task_group],
+                "assignPublicIp": "DISABLED",
+            }
+        },
+        "loadBalancers": [
+            {"targetGroupArn": target_group, "containerName": "web", "containerPort": 80}
         ],
     }
 
@@ -238,10 +307,8 @@ def _chapter_04(session: Any, done: list[str]) -> None:
         gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
         ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc_id)
     vpc_id = vpc["VpcId"]
-    subnets = [
-        s["SubnetId"]
-        for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
-    ]
+    found = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    subnets = [s["SubnetId"] for s in sorted(found, key=lambda s: s["AvailabilityZone"])]
     alb_group = _group(
         session,
         vpc_id,
@@ -282,11 +349,17 @@ def _chapter_04(session: Any, done: list[str]) -> None:
             Port=80,
             DefaultActions=[{"Type": "forward", "TargetGroupArn": target["TargetGroupArn"]}],
         )
+    task_group = _group(session, vpc_id, TASK_GROUP, "", {})
+    services = session.ecs.describe_services(cluster=CLUSTER, services=[PUBLIC_SERVICE])
+    if not any(s["status"] == "ACTIVE" for s in services["services"]):
+        session.ecs.create_service(**public_service(subnets, task_group, target["TargetGroupArn"]))
+    settle(session)
     done.extend(
         [
             f"VPC {VPC_NAME} with 2 subnets",
             f"security groups {ALB_GROUP} and {TASK_GROUP}",
             f"load balancer {LOAD_BALANCER} forwarding to target group {TARGET_GROUP}",
+            f"service {PUBLIC_SERVICE} behind it",
         ]
     )
 
@@ -312,12 +385,30 @@ def _chapter_05(session: Any, done: list[str]) -> None:
     done.append(f"namespace {NAMESPACE} (the default of cluster {CLUSTER})")
 
 
+def _chapter_06(session: Any, done: list[str]) -> None:
+    ecs = session.ecs
+    arns = ecs.list_task_definitions(familyPrefix=FAMILY, status="ACTIVE")["taskDefinitionArns"]
+    inactive = ecs.list_task_definitions(familyPrefix=FAMILY, status="INACTIVE")
+    revisions = {int(arn.rsplit(":", 1)[1]) for arn in arns + inactive["taskDefinitionArns"]}
+    if 2 not in revisions:
+        ecs.register_task_definition(**web_task_definition(session, tag="2"))
+    service = ecs.describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]
+    if not service["taskDefinition"].endswith(f"/{FAMILY}:2"):
+        ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition=f"{FAMILY}:2")
+    if any(arn.endswith(f"/{FAMILY}:1") for arn in arns):
+        ecs.deregister_task_definition(taskDefinition=f"{FAMILY}:1")
+    settle(session)
+    done.append(f"{FAMILY}:2 deployed to service {SERVICE}, {FAMILY}:1 deregistered")
+
+
 # chapter number -> the step that builds what that chapter leaves behind
 STEPS: dict[int, Callable[[Any, list[str]], None]] = {
     1: _chapter_01,
     2: _chapter_02,
+    3: _chapter_03,
     4: _chapter_04,
     5: _chapter_05,
+    6: _chapter_06,
 }
 CHAPTERS = tuple(range(10))
 

@@ -358,3 +358,126 @@ def _internal_namespace(session: Any, result: Result) -> None:
         'serviceConnectDefaults={"namespace": <the ARN of internal>} '
         "(update_cluster sets it on an existing cluster)",
     )
+
+
+@exercise(
+    "03-canary",
+    "a canary service on Fargate Spot",
+    'Create a service "web-canary" in the course cluster: one task of web:1, on the FARGATE_SPOT '
+    "capacity provider.",
+)
+def _canary(session: Any, result: Result) -> None:
+    services = session.ecs.describe_services(cluster="course", services=["web-canary"])
+    active = [s for s in services["services"] if s.get("status") == "ACTIVE"]
+    if not result.add(
+        bool(active),
+        "an ACTIVE service web-canary in cluster course",
+        'session.ecs.create_service(cluster="course", serviceName="web-canary", ...) '
+        "or the ServiceForm",
+    ):
+        return
+    service = active[0]
+    revision = str(service.get("taskDefinition", "")).rsplit("/", 1)[-1]
+    result.add(revision == "web:1", f"runs web:1 ({revision})", 'taskDefinition="web:1"')
+    result.add(
+        service.get("desiredCount") == 1,
+        f"desired count 1 ({service.get('desiredCount')})",
+        "desiredCount=1 (update_service changes it)",
+    )
+    providers = [p.get("capacityProvider") for p in service.get("capacityProviderStrategy") or []]
+    result.add(
+        providers == ["FARGATE_SPOT"],
+        "on the FARGATE_SPOT capacity provider",
+        'capacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}] '
+        "instead of launchType",
+    )
+    result.add(
+        service.get("runningCount") == service.get("desiredCount") == 1,
+        f"its task is running ({service.get('runningCount')} running)",
+        "give the scheduler a few seconds (or session.sandbox.settle()), then check again",
+    )
+
+
+@exercise(
+    "06-retire",
+    "roll forward, retire the old revision",
+    "Register web:3 running my-app:3 (everything else as web:2), move the service web to it, "
+    "and deregister web:2.",
+)
+def _retire(session: Any, result: Result) -> None:
+    ecs = session.ecs
+    try:
+        three = ecs.describe_task_definition(taskDefinition="web:3")["taskDefinition"]
+    except ecs.exceptions.ClientException:
+        three = None
+    if result.add(
+        three is not None and three.get("status") == "ACTIVE",
+        "web:3 is registered and ACTIVE",
+        "register the body of web:2 again, with the image tag changed to 3",
+    ):
+        assert three is not None
+        images = [c.get("image", "") for c in three.get("containerDefinitions") or []]
+        result.add(
+            any(str(image).endswith(f"/{REPOSITORY}:3") for image in images),
+            f"web:3 runs {REPOSITORY}:3",
+            f'containerDefinitions[0]["image"] = "<account>.dkr.ecr.<region>.amazonaws.com/'
+            f'{REPOSITORY}:3"',
+        )
+    services = ecs.describe_services(cluster="course", services=["web"])["services"]
+    revision = services[0]["taskDefinition"].rsplit("/", 1)[-1] if services else "none"
+    result.add(
+        revision == "web:3",
+        f"service web runs web:3 ({revision})",
+        'session.ecs.update_service(cluster="course", service="web", taskDefinition="web:3")',
+    )
+    try:
+        two = ecs.describe_task_definition(taskDefinition="web:2")["taskDefinition"]
+        status = two.get("status")
+    except ecs.exceptions.ClientException:
+        status = "missing"
+    result.add(
+        status == "INACTIVE",
+        f"web:2 is deregistered ({status})",
+        'session.ecs.deregister_task_definition(taskDefinition="web:2")',
+    )
+
+
+@exercise(
+    "07-cpu-alarm",
+    "an alarm on the service's CPU",
+    'Create a CloudWatch alarm "web-cpu-high" on AWS/ECS CPUUtilization of service web in cluster '
+    "course: average above 80 % for 3 periods of 60 seconds.",
+)
+def _cpu_alarm(session: Any, result: Result) -> None:
+    alarms = session.cloudwatch.describe_alarms(AlarmNames=["web-cpu-high"])["MetricAlarms"]
+    if not result.add(
+        bool(alarms),
+        "an alarm named web-cpu-high",
+        'session.cloudwatch.put_metric_alarm(AlarmName="web-cpu-high", ...)',
+    ):
+        return
+    alarm = alarms[0]
+    result.add(
+        alarm.get("Namespace") == "AWS/ECS" and alarm.get("MetricName") == "CPUUtilization",
+        f"on AWS/ECS CPUUtilization ({alarm.get('Namespace')} {alarm.get('MetricName')})",
+        'Namespace="AWS/ECS", MetricName="CPUUtilization"',
+    )
+    dimensions = {d["Name"]: d["Value"] for d in alarm.get("Dimensions") or []}
+    result.add(
+        dimensions == {"ClusterName": "course", "ServiceName": "web"},
+        "for service web in cluster course",
+        'Dimensions=[{"Name": "ClusterName", "Value": "course"}, '
+        '{"Name": "ServiceName", "Value": "web"}]',
+    )
+    result.add(
+        alarm.get("Statistic") == "Average"
+        and alarm.get("ComparisonOperator") == "GreaterThanThreshold"
+        and float(alarm.get("Threshold", 0)) == 80.0,
+        "average above 80",
+        'Statistic="Average", ComparisonOperator="GreaterThanThreshold", Threshold=80',
+    )
+    result.add(
+        alarm.get("Period") == 60 and alarm.get("EvaluationPeriods") == 3,
+        f"3 periods of 60 s ({alarm.get('EvaluationPeriods')} of {alarm.get('Period')} s)",
+        "Period=60, EvaluationPeriods=3",
+    )

@@ -75,3 +75,29 @@ def test_chapter_four_network_is_built_once(session: ecskit.Session) -> None:
     assert listener["Listeners"][0]["DefaultActions"][0]["TargetGroupArn"] == first["target_group"]
     group = session.elbv2.describe_target_groups(TargetGroupArns=[first["target_group"]])
     assert group["TargetGroups"][0]["TargetType"] == "ip"
+
+
+def test_catch_up_to_the_end_leaves_the_state_of_every_chapter(session: ecskit.Session) -> None:
+    caught = catch_up(9, session)
+    catch_up(9, session)
+    ecs = session.ecs
+    services = {
+        s["serviceName"]: s
+        for s in ecs.describe_services(cluster="course", services=["web", "web-public"])["services"]
+    }
+    # chapter 03 (then 06): web runs web:2, with its two tasks
+    assert services["web"]["taskDefinition"].endswith("/web:2")
+    assert services["web"]["runningCount"] == 2
+    # chapter 04: web-public behind the target group, still on the now INACTIVE web:1
+    assert services["web-public"]["taskDefinition"].endswith("/web:1")
+    assert services["web-public"]["loadBalancers"][0]["containerPort"] == 80
+    # chapter 05: the course namespace is the cluster's default
+    cluster = ecs.describe_clusters(clusters=["course"])["clusters"][0]
+    assert cluster["serviceConnectDefaults"]["namespace"].startswith("arn:aws:servicediscovery:")
+    # chapter 06: web:1 INACTIVE, web:2 ACTIVE, nothing registered twice
+    inactive = ecs.list_task_definitions(familyPrefix="web", status="INACTIVE")
+    active = ecs.list_task_definitions(familyPrefix="web", status="ACTIVE")
+    assert [a.rsplit("/", 1)[1] for a in inactive["taskDefinitionArns"]] == ["web:1"]
+    assert [a.rsplit("/", 1)[1] for a in active["taskDefinitionArns"]] == ["web:2"]
+    assert len(session.servicediscovery.list_namespaces()["Namespaces"]) == 1
+    assert "web:1 deregistered" in str(caught)

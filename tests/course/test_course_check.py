@@ -159,3 +159,62 @@ def test_internal_namespace_must_be_the_cluster_default(session: ecskit.Session)
     arn = session.servicediscovery.list_namespaces()["Namespaces"][0]["Arn"]
     session.ecs.update_cluster(cluster="internal-tools", serviceConnectDefaults={"namespace": arn})
     assert check("05-internal-namespace", session).passed
+
+
+def test_canary_needs_fargate_spot_and_a_running_task(session: ecskit.Session) -> None:
+    from ecskit.course.catch_up import default_network
+
+    catch_up(4, session)
+    session.sandbox.clock = "manual"
+    try:
+        session.ecs.create_service(
+            cluster="course",
+            serviceName="web-canary",
+            taskDefinition="web:1",
+            desiredCount=1,
+            launchType="FARGATE",
+            networkConfiguration=default_network(session),
+        )
+        result = check("03-canary", session)
+        assert [i.what for i in result.missing] == [
+            "on the FARGATE_SPOT capacity provider",
+            "its task is running (0 running)",
+        ]
+        assert "settle" in result.missing[1].hint
+    finally:
+        session.sandbox.clock = "real"
+
+
+def test_retire_checks_each_step(session: ecskit.Session) -> None:
+    from ecskit.course.catch_up import web_task_definition
+
+    catch_up(7, session)
+    session.ecs.register_task_definition(**web_task_definition(session, tag="2"))
+    result = check("06-retire", session)
+    assert [i.ok for i in result.items] == [True, False, False, False]
+    assert result.items[1].what == "web:3 runs my-app:3"
+    session.ecs.register_task_definition(**web_task_definition(session, tag="3"))  # web:4
+    session.ecs.update_service(cluster="course", service="web", taskDefinition="web:3")
+    session.ecs.deregister_task_definition(taskDefinition="web:2")
+    assert [i.ok for i in check("06", session).items] == [True, False, True, True]
+
+
+def test_cpu_alarm_items(session: ecskit.Session) -> None:
+    alarm = {
+        "AlarmName": "web-cpu-high",
+        "Namespace": "AWS/ECS",
+        "MetricName": "CPUUtilization",
+        "Dimensions": [{"Name": "ClusterName", "Value": "course"}],
+        "Statistic": "Average",
+        "Period": 60,
+        "EvaluationPeriods": 3,
+        "Threshold": 80,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+    }
+    session.cloudwatch.put_metric_alarm(**alarm)
+    missing = [i.what for i in check("07-cpu-alarm", session).missing]
+    assert missing == ["for service web in cluster course", "average above 80"]
+    alarm["Dimensions"].append({"Name": "ServiceName", "Value": "web"})
+    alarm["ComparisonOperator"] = "GreaterThanThreshold"
+    session.cloudwatch.put_metric_alarm(**alarm)
+    assert check("07", session).passed
