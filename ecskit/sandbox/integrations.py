@@ -133,7 +133,7 @@ def _guarded(listener: Any) -> Any:
         try:
             listener(task, old, new)
         except Exception:  # logs are a nicety: never fail a task over them
-            log.exception("sandbox: %s failed for %s", listener, task.task_arn)
+            log.debug("sandbox: %s failed for %s", listener, task.task_arn, exc_info=True)
 
     return call
 

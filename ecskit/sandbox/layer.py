@@ -160,20 +160,65 @@ class EcsLayer:
         if target == "AmazonSSM.CreateActivation":
             body = json.loads(read_body(environ) or b"{}")
             return json_response(start_response, 200, self.activations.create(body))
+        if target == "Logs_20140328.ListLogGroups":
+            try:
+                return self._list_log_groups(environ, start_response)
+            except Exception as exc:  # never an HTML page
+                log.debug("sandbox: ListLogGroups failed", exc_info=True)
+                return _internal_failure(environ, start_response, str(exc).encode())
         record = self._recordable(environ)
-        if record is None:
-            return self.app(environ, start_response)
-        self._reseed(region_of(environ))
-        status: list[str] = []
+        if record is not None:
+            self._reseed(region_of(environ))
+        captured: dict[str, Any] = {}
 
         def start(status_line: str, headers: list, exc_info: Any = None) -> Any:
-            status.append(status_line)
-            return start_response(status_line, headers, exc_info)
+            captured["status"], captured["headers"] = status_line, headers
+            return lambda _chunk: None
 
-        answer = self.app(environ, start)
-        if status and status[0].startswith("2") and not self.replaying:
+        try:
+            chunks = self.app(environ, start)
+            try:
+                body = b"".join(chunks)
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+        except Exception as exc:  # a crash in moto: an AWS error, never an HTML page
+            log.debug("sandbox: %s failed", environ.get("PATH_INFO"), exc_info=True)
+            return _internal_failure(
+                environ, start_response, f"{type(exc).__name__}: {exc}".encode()
+            )
+        status = captured.get("status", "500 Internal Server Error")
+        headers = captured.get("headers", [])
+        if status.startswith("5") and b"<!doctype html" in body[:100].lower():
+            return _internal_failure(environ, start_response, body)
+        if record is not None and status.startswith("2") and not self.replaying:
             self.recording.append(record)
-        return answer
+        start_response(status, headers)
+        return [body]
+
+    def _list_log_groups(self, environ: dict[str, Any], start_response: StartResponse) -> list:
+        """CloudWatch Logs' ListLogGroups (moto 5.2.5 has only DescribeLogGroups)."""
+        from moto.logs.models import logs_backends
+
+        body = json.loads(read_body(environ) or b"{}")
+        pattern = (body.get("logGroupNamePattern") or "").lower()
+        region = region_of(environ)
+        groups = [
+            {
+                "logGroupName": g.name,
+                "logGroupArn": f"arn:aws:logs:{region}:{WARM_ACCOUNT}:log-group:{g.name}",
+                "logGroupClass": getattr(g, "log_group_class", None) or "STANDARD",
+            }
+            for g in _log_groups(logs_backends[WARM_ACCOUNT][region])
+            if pattern in g.name.lower()
+        ]
+        limit = int(body.get("limit") or 50)
+        start = int(body.get("nextToken") or 0)
+        page: dict[str, Any] = {"logGroups": groups[start : start + limit]}
+        if start + limit < len(groups):
+            page["nextToken"] = str(start + limit)
+        return json_response(start_response, 200, page)
 
     def _reseed(self, region: str, ec2: bool = True) -> None:
         """The n-th change after a reset always draws the same random ids (snapshots rely on it).
@@ -219,7 +264,7 @@ class EcsLayer:
             except _MotoAnswer as answer:
                 return self._moto_error(operation, answer, start_response)
             except Exception as exc:  # a crash must still answer as ECS does
-                log.exception("sandbox: %s failed", operation)
+                log.debug("sandbox: %s failed", operation, exc_info=True)
                 return ecs_error(
                     start_response,
                     "ServerException",
@@ -679,6 +724,37 @@ def _fallback_dns_name() -> None:
 
     if not isinstance(NetworkInterface.__dict__.get("private_dns_name"), _DnsFromIp):
         NetworkInterface.private_dns_name = _DnsFromIp()  # type: ignore[attr-defined]
+
+
+def _log_groups(backend: Any) -> list[Any]:
+    return sorted(backend.groups.values(), key=lambda g: g.name)
+
+
+def _internal_failure(
+    environ: dict[str, Any], start_response: StartResponse, page: bytes
+) -> list[bytes]:
+    """moto's HTML 500 page as an AWS error (InternalFailure) in the request's protocol."""
+    text = " ".join(re.sub(rb"<[^>]+>", b" ", page).decode("utf-8", "replace").split())[:200]
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    what = target.split(".")[-1] or environ.get("PATH_INFO", "")
+    message = f"The sandbox could not complete {what}: {text}"
+    content = environ.get("CONTENT_TYPE", "")
+    if target or "json" in content:
+        data = json.dumps({"__type": "InternalFailure", "message": message}).encode()
+        kind = "application/x-amz-json-1.1"
+    else:
+        escaped = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        data = (
+            "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+            f"<Message>{escaped}</Message></Error><RequestId>sandbox</RequestId></ErrorResponse>"
+        ).encode()
+        kind = "text/xml"
+    start_response(
+        "500 Internal Server Error",
+        [("Content-Type", kind), ("Content-Length", str(len(data))),
+         ("x-amzn-ErrorType", "InternalFailure")],
+    )  # fmt: skip
+    return [data]
 
 
 def _compatibilities(td: Any, body: dict[str, Any]) -> list[str]:

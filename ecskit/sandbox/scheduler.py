@@ -427,7 +427,7 @@ def _safely(hook: Callable[[Any, Any], None], task: Any, service: Any) -> None:
     try:
         hook(task, service)
     except Exception:  # a target group or Cloud Map hiccup must not stop ECS
-        log.exception("sandbox hook %s failed for %s", hook, task.task_arn)
+        log.debug("sandbox hook %s failed for %s", hook, task.task_arn, exc_info=True)
 
 
 _ = _dt  # re-exported for hooks that stamp times

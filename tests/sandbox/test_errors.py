@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import botocore.exceptions
 import pytest
 
 
@@ -177,3 +178,19 @@ def test_awsvpc_needs_a_network_configuration(ecs_session, kit) -> None:
     kit.fargate_definition(ecs)
     with pytest.raises(ecs.exceptions.InvalidParameterException, match="Network Configuration"):
         ecs.run_task(cluster="shop", taskDefinition="web", launchType="FARGATE")
+
+
+def test_a_call_moto_cannot_do_is_an_aws_error_not_an_html_page(session) -> None:
+    ecr = session.client("ecr")
+    with pytest.raises(botocore.exceptions.ClientError) as caught:
+        ecr.put_registry_scanning_configuration(scanType="BASIC")
+    assert caught.value.response["Error"]["Code"] == "InternalFailure"
+    assert "<html" not in str(caught.value).lower()
+
+
+def test_list_log_groups_answers(session) -> None:
+    logs = session.logs
+    logs.create_log_group(logGroupName="/ecs/web")
+    logs.create_log_group(logGroupName="/other")
+    found = logs.list_log_groups(logGroupNamePattern="ecs")["logGroups"]
+    assert [g["logGroupName"] for g in found] == ["/ecs/web"]
