@@ -1,4 +1,4 @@
-"""The course as a learner meets it: a notebook opened in JupyterLab, run, and read."""
+"""The course as a learner meets it: notebooks opened in JupyterLab, run, and read."""
 
 from __future__ import annotations
 
@@ -17,16 +17,44 @@ def _open_and_run(lab: Lab, page, name: str) -> None:
 
 
 @pytest.mark.browser
-def test_a_course_notebook_runs_in_jupyterlab_and_its_checks_render(
-    lab: Lab, page, screenshot
-) -> None:
+def test_clusters_notebook_renders_its_form_and_checks(lab: Lab, page, screenshot) -> None:
     _open_and_run(lab, page, "01-clusters.ipynb")
+    form = page.locator(".ecskit-form-cluster")
+    form.wait_for(state="visible")
+    assert form.locator("input").first.input_value() == "playground"
+    assert form.locator(".ecskit-create").is_enabled()
+    form.scroll_into_view_if_needed()
+    screenshot(page, "course-01-cluster-form")
     checks = page.locator(".ecskit-check")
-    checks.last.scroll_into_view_if_needed()
     # the exercise's check before the learner's answer, then after the solution
     assert checks.count() == 2
     assert checks.first.get_attribute("data-passed") == "false"
     assert checks.last.get_attribute("data-passed") == "true"
+    checks.last.scroll_into_view_if_needed()
     assert "all 5 right" in checks.last.inner_text()
     screenshot(page, "course-01-clusters-check")
+    lab.shutdown_kernels()
+
+
+@pytest.mark.browser
+def test_whole_picture_notebook_draws_the_graph_and_the_explorer(
+    lab: Lab, page, screenshot
+) -> None:
+    _open_and_run(lab, page, "08-the-whole-picture.ipynb")
+    # ecskit.draw: Graphviz's SVG, shown by JupyterLab as an image
+    picture = page.locator(".jp-RenderedSVG img, .jp-RenderedSVG svg").first
+    picture.wait_for(state="attached")
+    picture.scroll_into_view_if_needed()
+    assert picture.bounding_box()["width"] > 100
+    screenshot(page, "course-08-draw")
+    # ecskit.explore: the SVG in the page's DOM, one clickable node per resource
+    explorer = page.locator(".ecskit-explorer")
+    explorer.wait_for(state="visible")
+    explorer.scroll_into_view_if_needed()
+    nodes = explorer.locator("svg g.node")
+    nodes.first.wait_for(state="attached")
+    assert nodes.count() > 10
+    assert explorer.get_by_text("service web-public").count() >= 1
+    screenshot(page, "course-08-explore")
+    assert page.locator(".ecskit-check").last.get_attribute("data-passed") == "true"
     lab.shutdown_kernels()
