@@ -383,12 +383,21 @@ def tasks_of(backend: Any, service: Any) -> list[Any]:
 def count_cluster(backend: Any, cluster: Any) -> None:
     """runningTasksCount, pendingTasksCount, activeServicesCount as ECS counts them."""
     running = pending = 0
+    instances = backend.container_instances.get(cluster.name, {})
+    per_instance: dict[str, list[int]] = {key: [0, 0] for key in instances}
     for task in backend.tasks.get(cluster.name, {}).values():
         status = task._status
+        where = per_instance.get((task.container_instance_arn or "").split("/")[-1])
         if status == "RUNNING":
             running += 1
+            if where is not None:
+                where[0] += 1
         elif status in PENDING_STATES:
             pending += 1
+            if where is not None:
+                where[1] += 1
+    for key, (on, coming) in per_instance.items():
+        instances[key].running_tasks_count, instances[key].pending_tasks_count = on, coming
     cluster.running_tasks_count = running
     cluster.pending_tasks_count = pending
     cluster.active_services_count = sum(
@@ -396,7 +405,6 @@ def count_cluster(backend: Any, cluster: Any) -> None:
         for s in backend.services.values()
         if s.cluster_name == cluster.name and s.status == "ACTIVE"
     )
-    instances = backend.container_instances.get(cluster.name, {})
     cluster.registered_container_instances_count = sum(
         1 for ci in instances.values() if ci.status != "INACTIVE"
     )

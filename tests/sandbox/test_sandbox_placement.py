@@ -94,3 +94,15 @@ def test_fargate_with_task_level_memory_only_runs(ecs_session, network, kit) -> 
         networkConfiguration=network["config"],
     )["tasks"][0]
     assert task["launchType"] == "FARGATE" and task["memory"] == "512"
+
+
+def test_container_instances_count_their_tasks(ecs_session, kit) -> None:
+    ecs = ecs_session.ecs
+    arn = _fleet(ecs_session)
+    kit.ec2_definition(ecs)
+    ecs.run_task(cluster="fleet", taskDefinition="worker", count=3)
+    instance = ecs.describe_container_instances(cluster="fleet", containerInstances=[arn])
+    described = instance["containerInstances"][0]
+    assert (described["runningTasksCount"], described["pendingTasksCount"]) == (3, 0)
+    remaining = {r["name"]: r.get("integerValue") for r in described["remainingResources"]}
+    assert remaining["MEMORY"] == 7482 - 3 * 256
