@@ -9,6 +9,7 @@ the sandbox holds moto's own progression still and moves tasks by its clock inst
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -152,8 +153,12 @@ class Lifecycle:
             status = task._status
             since = getattr(task, "_ecskit_since", now)
             while status in NEXT and now >= since + step:
-                # a task that is to stop leaves RUNNING's path for the stop path
                 nxt = NEXT[status]
+                if nxt == "ACTIVATING" and task.desired_status == "RUNNING":
+                    failure = pull_error(task)
+                    if failure is not None:  # the image cannot be pulled: it never starts
+                        self._failed(task, failure, since + step)
+                        nxt = "DEPROVISIONING"
                 since = since + step
                 old, status = status, nxt
                 task.status = status
@@ -165,6 +170,16 @@ class Lifecycle:
                 with self.lock:
                     self.moving.pop(id(task), None)
         return changed
+
+    def _failed(self, task: Any, reason: str, when: float) -> None:
+        task.desired_status = "STOPPED"
+        task.stop_code = "TaskFailedToStart"
+        task.stopped_reason = reason
+        task.stopping_at = _dt(when)
+        task.execution_stopped_at = _dt(when)
+        for container in task.containers:
+            container.last_status = "STOPPED"
+            container.reason = reason
 
     def _entered(self, task: Any, status: str, when: float) -> None:
         at = _dt(when)
@@ -207,6 +222,39 @@ class Lifecycle:
     def _notify(self, task: Any, old: str, new: str) -> None:
         for listener in self.listeners:
             listener(task, old, new)
+
+
+_ECR_IMAGE = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/"
+    r"(?P<repo>[^:@]+)(?::(?P<tag>[^@]+))?(?:@(?P<digest>.+))?$"
+)
+
+
+def pull_error(task: Any) -> str | None:
+    """ECS's CannotPullContainerError when a container's image is in an ECR repository of the
+    sandbox that does not exist or lacks the tag (images from elsewhere always pull)."""
+    from moto.ecr.models import ecr_backends
+
+    for container in task.containers:
+        match = _ECR_IMAGE.match(container.image or "")
+        if match is None:
+            continue
+        try:
+            ecr = ecr_backends[match["account"]][match["region"]]
+        except Exception:  # a region moto does not know: nothing to check against
+            continue
+        repository = ecr.repositories.get(match["repo"])
+        tag = match["tag"] or ("latest" if not match["digest"] else None)
+        missing = repository is None or (
+            tag is not None and not any(tag in image.image_tags for image in repository.images)
+        )
+        if missing:
+            image = container.image
+            return (
+                "CannotPullContainerError: pull image manifest has been retried 7 time(s): "
+                f"failed to resolve ref {image}: {image}: not found"
+            )
+    return None
 
 
 def _address_in_subnet(task: Any, attachment: dict[str, Any]) -> None:

@@ -26,6 +26,7 @@ DEFAULT_DEPLOYMENT_CONFIGURATION = {
     "minimumHealthyPercent": 100,
 }
 MAX_EVENTS = 100
+FAILURE_BACKOFF = 60.0  # seconds of sandbox time before a failing service tries again
 
 
 def new_deployment_id() -> str:
@@ -133,6 +134,8 @@ class Scheduler:
         if service is None:
             return
         self.dirty[id(service)] = service
+        if new == "STOPPED" and task.stop_code == "TaskFailedToStart":
+            self._failed_to_start(task, service)
         if new == "RUNNING":
             for hook in self.on_running:
                 _safely(hook, task, service)
@@ -196,6 +199,11 @@ class Scheduler:
 
         room = max(max_total, desired) - len(live)
         wanted = min(desired - len(mine), room)
+        if primary.get("rolloutState") == "FAILED":
+            wanted = 0  # the circuit breaker stopped this deployment
+        elif self.clock.now() < getattr(service, "_ecskit_backoff", 0.0):
+            wanted = 0  # tasks failed to start a moment ago: wait, as ECS throttles
+            self.dirty[id(service)] = service
         if wanted > 0:
             started = self._start(backend, service, primary, wanted)
             if started:
@@ -295,6 +303,29 @@ class Scheduler:
         if known is None or getattr(service, "_ecskit_backend", backend) is not backend:
             known = self.members[key] = tasks_of(backend, service)
         return known
+
+    def _failed_to_start(self, task: Any, service: Any) -> None:
+        """Count the failure on its deployment; back off; the circuit breaker may stop it."""
+        deployment = next((d for d in service.deployments if d["id"] == task.started_by), None)
+        if deployment is None:
+            return
+        deployment["failedTasks"] = deployment.get("failedTasks", 0) + 1
+        # ECS throttles a service whose tasks keep failing; the sandbox waits a minute
+        service._ecskit_backoff = self.clock.now() + FAILURE_BACKOFF
+        self._event(
+            service,
+            f"(service {service.name}) is unable to consistently start tasks successfully. "
+            "For more information, see the Troubleshooting section of the Amazon ECS "
+            "Developer Guide.",
+        )
+        conf = getattr(service, "deployment_configuration", {}) or {}
+        breaker = conf.get("deploymentCircuitBreaker") or {}
+        threshold = min(200, max(3, math.ceil(service.desired_count * 0.5)))
+        if breaker.get("enable") and deployment["failedTasks"] >= threshold:
+            deployment["rolloutState"] = "FAILED"
+            deployment["rolloutStateReason"] = (
+                "ECS deployment circuit breaker: tasks failed to start."
+            )
 
     def _deployment(self, service: Any) -> dict[str, Any]:
         now = self.clock.datetime()

@@ -108,3 +108,73 @@ def test_a_fargate_task_gets_its_network_interface(ecs_session, network, kit) ->
     assert container["networkInterfaces"][0]["privateIpv4Address"] == details["privateIPv4Address"]
     assert task["availabilityZone"] == network["subnet"]["AvailabilityZone"]
     assert (task["cpu"], task["memory"]) == ("256", "512")
+
+
+def _ecr_definition(ecs, image: str) -> None:
+    ecs.register_task_definition(
+        family="app",
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+        executionRoleArn="arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+        containerDefinitions=[{"name": "app", "image": image}],
+    )
+
+
+ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+
+
+def test_an_image_that_cannot_be_pulled_fails_to_start(ecs_session, network, kit) -> None:
+    ecs = ecs_session.ecs
+    ecs.create_cluster(clusterName="shop")
+    _ecr_definition(ecs, f"{ECR}/missing:1")
+    task = ecs.run_task(
+        cluster="shop", taskDefinition="app", launchType="FARGATE",
+        networkConfiguration=network["config"],
+    )["tasks"][0]  # fmt: skip
+    with pytest.raises(botocore.exceptions.WaiterError):
+        ecs.get_waiter("tasks_running").wait(
+            cluster="shop", tasks=[task["taskArn"]], WaiterConfig=kit.fast
+        )
+    stopped = _status(ecs, task)
+    assert (stopped["lastStatus"], stopped["stopCode"]) == ("STOPPED", "TaskFailedToStart")
+    assert stopped["stoppedReason"].startswith("CannotPullContainerError")
+    assert "startedAt" not in stopped
+
+
+def test_an_image_pushed_to_ecr_runs(ecs_session, network) -> None:
+    ecs, ecr = ecs_session.ecs, ecs_session.ecr
+    ecr.create_repository(repositoryName="app")
+    manifest = '{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "config": {}, "layers": []}'  # noqa: E501
+    ecr.put_image(repositoryName="app", imageManifest=manifest, imageTag="1")
+    ecs.create_cluster(clusterName="shop")
+    _ecr_definition(ecs, f"{ECR}/app:1")
+    task = ecs.run_task(
+        cluster="shop", taskDefinition="app", launchType="FARGATE",
+        networkConfiguration=network["config"],
+    )["tasks"][0]  # fmt: skip
+    assert _status(ecs, task)["lastStatus"] == "RUNNING"
+
+
+def test_the_circuit_breaker_fails_a_deployment_whose_tasks_never_start(
+    manual, network, kit
+) -> None:
+    ecs = manual.ecs
+    ecs.create_cluster(clusterName="shop")
+    _ecr_definition(ecs, f"{ECR}/missing:1")
+    breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": False}}
+    ecs.create_service(
+        cluster="shop", serviceName="app", taskDefinition="app", desiredCount=2,
+        launchType="FARGATE", networkConfiguration=network["config"],
+        deploymentConfiguration=breaker,
+    )  # fmt: skip
+    for _ in range(3):
+        manual.sandbox.settle()
+        manual.sandbox.advance(61)
+    service = ecs.describe_services(cluster="shop", services=["app"])["services"][0]
+    deployment = service["deployments"][0]
+    assert deployment["rolloutState"] == "FAILED"
+    assert deployment["failedTasks"] >= 3
+    assert service["runningCount"] == 0
+    assert "unable to consistently start tasks" in service["events"][0]["message"]
