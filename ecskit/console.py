@@ -13,18 +13,6 @@ from typing import Any
 
 from . import ops
 
-# Keys of a described revision that change with every registration, not with what it runs.
-REVISION_METADATA = frozenset(
-    {
-        "taskDefinitionArn",
-        "revision",
-        "status",
-        "registeredAt",
-        "registeredBy",
-        "deregisteredAt",
-        "deleteRequestedAt",
-    }
-)
 _REVISION_ARN = re.compile(r"task-definition/(?P<family>[^:]+):(?P<revision>\d+)$")
 
 
@@ -176,12 +164,14 @@ def flatten(value: Any, path: str = "") -> dict[str, Any]:
 
 
 def diff_revisions(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
-    """The paths whose values differ between two revisions (metadata ignored), in path order.
+    """The paths whose values differ between two revisions (output-only keys ignored), in order.
 
     Each row: {"path", "a", "b", "change"}: "changed", "added" or "removed" (that side is None).
     """
-    left = flatten({k: v for k, v in a.items() if k not in REVISION_METADATA})
-    right = flatten({k: v for k, v in b.items() if k not in REVISION_METADATA})
+    from .rules.command import unwrap
+
+    # what was registered, not what ECS added (ARN, revision, status, dates)
+    left, right = flatten(unwrap(a)), flatten(unwrap(b))
     rows = []
     missing = object()
     for path in sorted(set(left) | set(right), key=_path_key):

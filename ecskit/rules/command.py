@@ -16,6 +16,7 @@ from typing import Any
 from .check import KINDS, validate
 
 # describe-task-definition answers these; RegisterTaskDefinition does not take them
+# (the one list: the form's load and the console's revision diff drop the same keys)
 OUTPUT_ONLY = (
     "taskDefinitionArn",
     "revision",
@@ -25,6 +26,7 @@ OUTPUT_ONLY = (
     "registeredAt",
     "registeredBy",
     "deregisteredAt",
+    "deleteRequestedAt",
 )
 
 

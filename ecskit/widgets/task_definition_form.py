@@ -62,18 +62,6 @@ SHOWN_KEYS = (
 )
 # Keys the form always sets but a loaded body may leave to ECS's defaults.
 IMPLICIT_KEYS = ("requiresCompatibilities", "runtimePlatform", "networkMode")
-# Keys a describe answer adds that a register request cannot carry.
-DESCRIBED_ONLY = (
-    "taskDefinitionArn",
-    "revision",
-    "status",
-    "requiresAttributes",
-    "compatibilities",
-    "registeredAt",
-    "registeredBy",
-    "deregisteredAt",
-    "deleteRequestedAt",
-)
 
 
 def _rules() -> Any:
@@ -92,8 +80,13 @@ def memory_label(mib: int) -> str:
 
 
 def request_body(described: dict[str, Any]) -> dict[str, Any]:
-    """A RegisterTaskDefinition body from a DescribeTaskDefinition answer (for a new revision)."""
-    return {k: v for k, v in described.items() if k not in DESCRIBED_ONLY}
+    """A RegisterTaskDefinition body from a DescribeTaskDefinition answer (for a new revision).
+
+    Takes the answer bare or as describe-task-definition prints it: `{"taskDefinition": {...}}`.
+    """
+    from ..rules.command import unwrap
+
+    return dict(unwrap(described))
 
 
 class TaskDefinitionForm(Form):

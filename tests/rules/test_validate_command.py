@@ -62,6 +62,14 @@ def test_described_task_definition_is_accepted(tmp_path, capsys):
     assert "task-definition, 0 error(s)" in capsys.readouterr().out
 
 
+def test_described_revision_being_deleted_is_accepted(tmp_path, capsys):
+    # a DELETE_IN_PROGRESS revision's answer carries deleteRequestedAt, output-only too
+    answer = {"taskDefinition": described(fargate_task_definition())}
+    answer["taskDefinition"]["deleteRequestedAt"] = "2024-01-02T00:00:00Z"
+    assert main(["validate", _write(tmp_path, answer)]) == 0
+    assert "task-definition, 0 error(s)" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("body", "kind"),
     [

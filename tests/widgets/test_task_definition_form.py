@@ -8,6 +8,7 @@ import pytest
 
 import ecskit
 from ecskit import ops, preview, rules
+from ecskit.rules.command import OUTPUT_ONLY
 from ecskit.widgets import TaskDefinitionForm
 from ecskit.widgets.task_definition_form import request_body
 
@@ -256,6 +257,19 @@ def test_load_and_export_round_trip_keeps_fields_the_form_does_not_show(session)
     assert form.body == body
     form.export_button.click()
     assert json.loads(form.json_input.value) == body
+
+
+def test_a_pasted_describe_answer_loads_as_its_request(session):
+    first = _filled(session)
+    first.submit.click()
+    answer = session.ecs.describe_task_definition(taskDefinition="web:1")
+    answer["taskDefinition"]["deleteRequestedAt"] = "2024-01-02T00:00:00Z"
+    form = TaskDefinitionForm(session)
+    form.json_input.value = json.dumps({"taskDefinition": answer["taskDefinition"]}, default=str)
+    form.load_button.click()
+    assert form.family.value == "web" and "taskDefinition" not in form.extra
+    assert form.containers[0].image.value.endswith("nginx:1.27")
+    assert not set(form.body) & set(OUTPUT_ONLY)
 
 
 def test_unreadable_json_is_a_plain_message(session):
