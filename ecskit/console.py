@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -231,14 +232,21 @@ def metrics(
 
 
 def log_lines(session: Any, group: str, limit: int = 50) -> list[dict[str, Any]]:
-    """The newest `limit` events of an awslogs group as {"time", "stream", "message"}."""
+    """The newest `limit` events of an awslogs group as {"time", "stream", "message"}, oldest first.
+
+    FilterLogEvents answers earliest first, page by page: every page is read, the newest kept.
+    """
     logs = session.logs
     with ops.plain_errors(f"read the log group {group}"):
         try:
-            answer = logs.filter_log_events(logGroupName=group, limit=limit)
+            pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
+            events = heapq.nlargest(
+                limit,
+                (event for page in pages for event in page.get("events", [])),
+                key=lambda e: e["timestamp"],
+            )
         except logs.exceptions.ResourceNotFoundException:
             return []
-    events = answer.get("events", [])[-limit:]
     return [
         {
             "time": dt.datetime.fromtimestamp(e["timestamp"] / 1000, dt.timezone.utc),

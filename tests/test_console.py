@@ -123,6 +123,19 @@ def test_log_lines_read_the_awslogs_group(session):
     assert console.log_lines(session, "/ecs/none") == []
 
 
+def test_log_lines_keep_the_newest_in_time_order(session):
+    ops.create_log_group(session, "/ecs/busy")
+    session.logs.create_log_stream(logGroupName="/ecs/busy", logStreamName="ecs/busy/1")
+    start = int(dt.datetime.now(dt.timezone.utc).timestamp() * 1000) - 120_000
+    session.logs.put_log_events(
+        logGroupName="/ecs/busy",
+        logStreamName="ecs/busy/1",
+        logEvents=[{"timestamp": start + i, "message": f"line {i}"} for i in range(120)],
+    )
+    rows = console.log_lines(session, "/ecs/busy", limit=5)
+    assert [row["message"] for row in rows] == [f"line {i}" for i in range(115, 120)]
+
+
 def test_metrics_read_cloudwatch_for_a_service(session):
     now = dt.datetime.now(dt.timezone.utc)
     dims = [{"Name": "ClusterName", "Value": "prod"}, {"Name": "ServiceName", "Value": "web"}]
