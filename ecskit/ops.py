@@ -109,6 +109,8 @@ def plain_errors(action: str, members: Iterable[str] = ()) -> Iterator[None]:
         ) from None
     except PermissionError as error:  # ecskit.ReadOnlyError: nothing was sent
         raise OpError(str(error), "ReadOnly") from None
+    except botocore.exceptions.BotoCoreError as error:  # timeouts, bad endpoints, waiters...
+        raise OpError(f"Could not {action}: {error}", type(error).__name__) from None
 
 
 def _members(session: Any, operation: str) -> list[str]:

@@ -194,3 +194,12 @@ def test_an_ecs_refusal_names_the_field_it_concerns(session):
     assert caught.value.code == "ClientException"
     assert caught.value.field == "executionRoleArn"
     assert session.ecs.list_task_definitions()["taskDefinitionArns"] == []
+
+
+def test_any_other_botocore_failure_is_a_plain_error():
+    import botocore.exceptions
+
+    with pytest.raises(ops.OpError) as raised, ops.plain_errors("list clusters"):
+        raise botocore.exceptions.ReadTimeoutError(endpoint_url="http://127.0.0.1:1")
+    assert raised.value.code == "ReadTimeoutError"
+    assert raised.value.message.startswith("Could not list clusters: Read timeout")
