@@ -18,13 +18,6 @@ LAUNCH_CHOICES = [
 PROVIDER = "provider:"
 
 
-def _safe(call: Any, default: Any) -> Any:
-    try:
-        return call()
-    except Exception:  # a list the account cannot give (permissions, no such service) is empty
-        return default
-
-
 class DeploymentForm(Form):
     """Cluster, launch type or capacity provider, family + ACTIVE revision, awsvpc networking."""
 
@@ -91,9 +84,9 @@ class DeploymentForm(Form):
 
     def refresh_lists(self) -> None:
         s = self.session
-        clusters = _safe(lambda: console.cluster_names(s), [])
-        families = _safe(lambda: [row["family"] for row in console.families(s)], [])
-        vpcs = _safe(lambda: s.ec2.describe_vpcs()["Vpcs"], [])
+        clusters = self.read(lambda: console.cluster_names(s), [])
+        families = self.read(lambda: [row["family"] for row in console.families(s)], [])
+        vpcs = self.read(lambda: s.ec2.describe_vpcs()["Vpcs"], [], "list VPCs")
         with self.holding():
             self._quiet = True  # each list's follow-up runs once, below
             try:
@@ -131,11 +124,12 @@ class DeploymentForm(Form):
             return
         providers: list[str] = []
         if self.cluster.value:
-            described = _safe(
+            described = self.read(
                 lambda: self.session.ecs.describe_clusters(clusters=[self.cluster.value])[
                     "clusters"
                 ],
                 [],
+                f"read cluster {self.cluster.value}",
             )
             providers = list(described[0].get("capacityProviders") or []) if described else []
         with self.holding():
@@ -149,7 +143,9 @@ class DeploymentForm(Form):
             return
         rows = []
         if self.family.value:
-            rows = _safe(lambda: console.revisions(self.session, self.family.value, "ACTIVE"), [])
+            rows = self.read(
+                lambda: console.revisions(self.session, self.family.value, "ACTIVE"), []
+            )
         with self.holding():
             self._keep(self.revision, [(row["name"], row["name"]) for row in rows])
             self._network_shown()
@@ -159,12 +155,16 @@ class DeploymentForm(Form):
             return
         ec2, vpc = self.session.ec2, self.vpc.value
         where = [{"Name": "vpc-id", "Values": [vpc]}] if vpc else []
-        subnets = _safe(lambda: ec2.describe_subnets(Filters=where)["Subnets"], []) if vpc else []
-        groups = (
-            _safe(lambda: ec2.describe_security_groups(Filters=where)["SecurityGroups"], [])
-            if vpc
-            else []
-        )
+        subnets, groups = [], []
+        if vpc:
+            subnets = self.read(
+                lambda: ec2.describe_subnets(Filters=where)["Subnets"], [], "list subnets"
+            )
+            groups = self.read(
+                lambda: ec2.describe_security_groups(Filters=where)["SecurityGroups"],
+                [],
+                "list security groups",
+            )
         with self.holding():
             for select, options in (
                 (
@@ -208,7 +208,7 @@ class DeploymentForm(Form):
         if not name:
             return None
         if name not in self._described:
-            found = _safe(lambda: ops.describe_task_definition(self.session, name), None)
+            found = self.read(lambda: ops.describe_task_definition(self.session, name), None)
             if found is None:
                 return None
             self._described[name] = found
@@ -274,8 +274,10 @@ class DeploymentForm(Form):
         vpc = (body.get("networkConfiguration") or {}).get("awsvpcConfiguration")
         if vpc:
             subnets = vpc.get("subnets") or []
-            found = _safe(
-                lambda: self.session.ec2.describe_subnets(SubnetIds=subnets)["Subnets"], []
+            found = self.read(
+                lambda: self.session.ec2.describe_subnets(SubnetIds=subnets)["Subnets"],
+                [],
+                "read the subnets",
             )
             if found:
                 self.vpc.value = found[0]["VpcId"]

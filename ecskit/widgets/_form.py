@@ -248,6 +248,18 @@ class Form(widgets.VBox):
         self.result.value = ""
         self.load(body)
 
+    def read(self, call: Callable[[], Any], default: Any, action: str = "read the account") -> Any:
+        """What `call()` reads for a picker; on an AWS failure `default`, the reason shown.
+
+        Only AWS's failures (OpError, botocore's errors) are caught: a bug still raises.
+        """
+        try:
+            with ops.plain_errors(action):
+                return call()
+        except ops.OpError as error:
+            self.show_error(error.message)
+            return default
+
     def show_error(self, message: str) -> None:
         self.result.value = (
             f'<div class="ecskit-error" style="color:#b00020">✖ {escape(message)}</div>'

@@ -8,7 +8,6 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import ops
-from ._deployment import _safe
 from ._fields import Field
 from ._form import Form
 
@@ -114,7 +113,11 @@ class ClusterForm(Form):
         self._on(callback, remove)
 
     def refresh_namespaces(self) -> None:
-        spaces = _safe(lambda: self.session.servicediscovery.list_namespaces()["Namespaces"], [])
+        spaces = self.read(
+            lambda: self.session.servicediscovery.list_namespaces()["Namespaces"],
+            [],
+            "list namespaces",
+        )
         current = self.namespace.value
         options = [("None", ""), ("Create one named like the cluster", NEW_NAMESPACE)]
         options += [(n["Name"], n["Name"]) for n in spaces]

@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import ops
-from ._deployment import DeploymentForm, _safe
+from ._deployment import DeploymentForm
 from ._fields import Field
 
 
@@ -78,8 +78,16 @@ class ServiceForm(DeploymentForm):
         self._on(callback, remove)
 
     def refresh_connections(self) -> None:
-        groups = _safe(lambda: self.session.elbv2.describe_target_groups()["TargetGroups"], [])
-        spaces = _safe(lambda: self.session.servicediscovery.list_namespaces()["Namespaces"], [])
+        groups = self.read(
+            lambda: self.session.elbv2.describe_target_groups()["TargetGroups"],
+            [],
+            "list target groups",
+        )
+        spaces = self.read(
+            lambda: self.session.servicediscovery.list_namespaces()["Namespaces"],
+            [],
+            "list namespaces",
+        )
         with self.holding():
             self._keep(
                 self.target_group,

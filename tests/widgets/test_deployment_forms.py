@@ -151,3 +151,23 @@ def test_service_with_load_balancer_and_service_connect(account):
     form.submit.click()
     service = account.ecs.describe_services(cluster="prod", services=["web"])["services"][0]
     assert service["loadBalancers"] == body["loadBalancers"]
+
+
+def test_a_dead_endpoint_leaves_empty_pickers_and_says_why():
+    import ecskit
+
+    dead = ecskit.connect(endpoint_url="http://127.0.0.1:9")  # nothing listens on discard
+    form = ServiceForm(dead)
+    assert form.cluster.options == () and form.family.options == ()
+    assert "nothing answers at http://127.0.0.1:9" in form.result.value
+
+
+def test_a_bug_while_reading_a_picker_is_not_hidden(session, monkeypatch):
+    from ecskit import console
+
+    def broken(_session):
+        raise KeyError("clusterArns")
+
+    monkeypatch.setattr(console, "cluster_names", broken)
+    with pytest.raises(KeyError):
+        ServiceForm(session)
