@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Any
 
@@ -11,10 +12,16 @@ import ipywidgets as widgets
 from .. import console, ops
 from ._view import View
 
+# a container's environment may hold secrets: shown as the graph shows them, "…hidden…"
+_ENVIRONMENT_VALUE = re.compile(r"(^|\.)environment\[\d+\]\.value$")
+HIDDEN = "…hidden…"
 
-def _cell(value: Any) -> str:
+
+def _cell(value: Any, path: str = "") -> str:
     if value is None:
         return '<i style="color:#888">absent</i>'
+    if _ENVIRONMENT_VALUE.search(path):
+        return f'<i class="ecskit-hidden" style="color:#888">{HIDDEN}</i>'
     return escape(json.dumps(value) if not isinstance(value, str) else value)
 
 
@@ -84,8 +91,8 @@ class RevisionDiff(View):
             return
         rows = "".join(
             f'<tr class="ecskit-change ecskit-{c["change"]}"><td><code>{escape(c["path"])}</code>'
-            f'</td><td style="background:#fdecea">{_cell(c["a"])}</td>'
-            f'<td style="background:#e8f5e9">{_cell(c["b"])}</td></tr>'
+            f'</td><td style="background:#fdecea">{_cell(c["a"], c["path"])}</td>'
+            f'<td style="background:#e8f5e9">{_cell(c["b"], c["path"])}</td></tr>'
             for c in self.changes
         )
         self.table.value = (

@@ -95,6 +95,26 @@ def test_revision_diff_table_shows_both_values(session):
     assert "ecskit-no-changes" in diff.table.value
 
 
+def test_revision_diff_hides_environment_values_but_says_they_changed(session):
+    for secret in ("hunter2", "swordfish"):
+        body = {
+            "family": "web",
+            "containerDefinitions": [
+                {
+                    "name": "app",
+                    "image": "nginx:1",
+                    "memory": 128,
+                    "environment": [{"name": "TOKEN", "value": secret}],
+                }
+            ],
+        }
+        ops.register_task_definition(session, body)
+    diff = RevisionDiff(session, "web", a=1, b=2)
+    assert [c["path"] for c in diff.changes] == ["containerDefinitions[0].environment[0].value"]
+    assert "hunter2" not in diff.table.value and "swordfish" not in diff.table.value
+    assert diff.table.value.count("…hidden…") == 2
+
+
 def test_clusters_and_namespaces_views_refresh(session):
     clusters = ClustersView(session)
     spaces = NamespacesView(session)
