@@ -460,10 +460,10 @@ class TaskDefinitionForm(Form):
         }
 
     def send_request(self, body: dict[str, Any]) -> Any:
-        described = ops.register_task_definition(self.session, body)
-        for group in {e.log_group_to_create() for e in self.containers} - {None}:
+        # groups first: if one cannot be made, no revision is registered either
+        for group in sorted({e.log_group_to_create() for e in self.containers} - {None}):
             ops.create_log_group(self.session, str(group))
-        return described
+        return ops.register_task_definition(self.session, body)
 
     def done(self, answer: Any) -> str:
         name = f"{answer['family']}:{answer['revision']}"

@@ -78,6 +78,18 @@ def test_register_creates_the_awslogs_group_only_when_asked(session):
     assert [g["logGroupName"] for g in groups] == ["/ecs/api"]
 
 
+def test_a_log_group_that_cannot_be_made_registers_nothing(session, monkeypatch):
+    form = _filled(session, "api")
+
+    def refused(_session, name):
+        raise ops.OpError(f"Could not create the log group {name}: not allowed", "AccessDenied")
+
+    monkeypatch.setattr(ops, "create_log_group", refused)
+    form.submit.click()
+    assert "Could not create the log group /ecs/api" in form.result.value
+    assert _revisions(session) == [] and form.registered == ""
+
+
 def test_log_group_follows_the_family_until_typed(session):
     form = _filled(session, "one")
     editor = form.containers[0]
