@@ -48,7 +48,7 @@ def build_account() -> list[str]:
     ecs = ecs_backends[ACCOUNT][REGION]
     container = {
         "name": "app",
-        "image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/app:1",
+        "image": "nginx:1.27",
         "memory": 128,
         "environment": [{"name": "MODE", "value": "bench"}],
         "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/bench"}},

@@ -32,6 +32,7 @@ POLICY = json.dumps(
     }
 )
 SECRET_VALUE = "hunter2-never-drawn"
+MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 
 
 @dataclass
@@ -88,6 +89,11 @@ def build(session: Any) -> Account:
     repo = session.ecr.create_repository(repositoryName="my-app")["repository"]
     a.repository = repo["repositoryArn"]
     a.image = f"{repo['repositoryUri']}:36"
+    # the image must be in the repository, or the sandbox's tasks cannot pull it
+    manifest = {"schemaVersion": 2, "mediaType": MANIFEST, "config": {}, "layers": []}
+    session.ecr.put_image(
+        repositoryName="my-app", imageManifest=json.dumps(manifest), imageTag="36"
+    )
     session.logs.create_log_group(logGroupName=a.log_group)
 
     a.vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
