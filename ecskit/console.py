@@ -100,6 +100,29 @@ def namespaces(session: Any) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: row["created"] or epoch, reverse=True)
 
 
+def target_groups(session: Any) -> list[dict[str, Any]]:
+    """The load balancer target groups (every page): name, arn, by name."""
+    with ops.plain_errors("list target groups"):
+        found = _pages(session.elbv2, "describe_target_groups", "TargetGroups")
+    rows = [{"name": g["TargetGroupName"], "arn": g["TargetGroupArn"]} for g in found]
+    return sorted(rows, key=lambda row: row["name"])
+
+
+def service_log_group(session: Any, cluster: str, service: str) -> str | None:
+    """The awslogs group of a service's revision (None when there is no such service yet)."""
+    ecs = session.ecs
+    with ops.plain_errors(f"read the service {service}"):
+        try:
+            found = ecs.describe_services(cluster=cluster, services=[service])["services"]
+        except ecs.exceptions.ClusterNotFoundException:
+            return None
+    if not found:
+        return None
+    described = ops.describe_task_definition(session, found[0]["taskDefinition"])
+    groups = ops.log_groups_of(described)
+    return groups[0] if groups else None
+
+
 def parse_revision_arn(arn: str) -> tuple[str, int]:
     """("web", 3) from arn:aws:ecs:…:task-definition/web:3."""
     found = _REVISION_ARN.search(arn)

@@ -152,3 +152,31 @@ def test_metrics_read_cloudwatch_for_a_service(session):
     series = console.metrics(session, "prod", "web", minutes=30)
     assert [value for _, value in series["CPUUtilization"]] == [20.0, 40.0]
     assert series["MemoryUtilization"] == []
+
+
+def test_target_groups_by_name(session):
+    vpc = session.ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    for name in ("web", "api"):
+        session.elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc)
+    assert [row["name"] for row in console.target_groups(session)] == ["api", "web"]
+
+
+def test_service_log_group_is_the_revision_awslogs_group(session):
+    assert console.service_log_group(session, "nowhere", "web") is None
+    ops.create_cluster(session, {"clusterName": "prod"})
+    assert console.service_log_group(session, "prod", "web") is None
+    options = {"awslogs-group": "/ecs/web", "awslogs-region": session.region}
+    logging = {"logDriver": "awslogs", "options": options}
+    _register(session, "web")
+    body = {
+        "family": "web",
+        "containerDefinitions": [
+            {"name": "app", "image": "nginx", "memory": 128, "logConfiguration": logging}
+        ],
+    }
+    ops.register_task_definition(session, body)
+    ops.create_service(
+        session,
+        {"cluster": "prod", "serviceName": "web", "taskDefinition": "web:2", "desiredCount": 0},
+    )
+    assert console.service_log_group(session, "prod", "web") == "/ecs/web"

@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import ops
+from .. import console, ops
 from ._fields import Field
 from ._form import Form
 
@@ -113,14 +113,10 @@ class ClusterForm(Form):
         self._on(callback, remove)
 
     def refresh_namespaces(self) -> None:
-        spaces = self.read(
-            lambda: self.session.servicediscovery.list_namespaces()["Namespaces"],
-            [],
-            "list namespaces",
-        )
+        spaces = self.read(lambda: console.namespaces(self.session), [])
         current = self.namespace.value
         options = [("None", ""), ("Create one named like the cluster", NEW_NAMESPACE)]
-        options += [(n["Name"], n["Name"]) for n in spaces]
+        options += [(n["name"], n["name"]) for n in spaces]
         self.namespace.options = options
         self.namespace.value = current if current in [v for _, v in options] else ""
 

@@ -91,19 +91,7 @@ class MonitoringView(View):
         """The awslogs group of the service's revision (the console shows the same)."""
         if not self.service:
             return None
-        try:
-            found = self.session.ecs.describe_services(
-                cluster=self.cluster, services=[self.service]
-            )["services"]
-            described = self.session.ecs.describe_task_definition(
-                taskDefinition=found[0]["taskDefinition"]
-            )["taskDefinition"]
-        except Exception:  # no service yet: no logs to show, not an error
-            return None
-        from ..ops import log_groups_of
-
-        groups = log_groups_of(described)
-        return groups[0] if groups else None
+        return console.service_log_group(self.session, self.cluster, self.service)
 
     def show(self) -> None:
         self.chart.value = line_chart(self.series)

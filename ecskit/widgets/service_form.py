@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import ops
+from .. import console, ops
 from ._deployment import DeploymentForm
 from ._fields import Field
 
@@ -78,22 +78,14 @@ class ServiceForm(DeploymentForm):
         self._on(callback, remove)
 
     def refresh_connections(self) -> None:
-        groups = self.read(
-            lambda: self.session.elbv2.describe_target_groups()["TargetGroups"],
-            [],
-            "list target groups",
-        )
-        spaces = self.read(
-            lambda: self.session.servicediscovery.list_namespaces()["Namespaces"],
-            [],
-            "list namespaces",
-        )
+        groups = self.read(lambda: console.target_groups(self.session), [])
+        spaces = self.read(lambda: console.namespaces(self.session), [])
         with self.holding():
             self._keep(
                 self.target_group,
-                [("None", "")] + [(g["TargetGroupName"], g["TargetGroupArn"]) for g in groups],
+                [("None", "")] + [(g["name"], g["arn"]) for g in groups],
             )
-            self._keep(self.namespace, [("None", "")] + [(n["Name"], n["Arn"]) for n in spaces])
+            self._keep(self.namespace, [("None", "")] + [(n["name"], n["arn"]) for n in spaces])
 
     def build(self) -> dict[str, Any]:
         body = self.placement()
