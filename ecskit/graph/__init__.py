@@ -57,6 +57,7 @@ def to_digraph(
     expand_tasks: bool = False,
     cluster: str | None = None,
     all_revisions: bool = False,
+    edge_labels: bool | None = None,
 ) -> graphviz.Digraph:
     """The picture as a `graphviz.Digraph` (its `.source` is DOT; notebooks show it as SVG).
 
@@ -64,11 +65,13 @@ def to_digraph(
         expand_tasks: one node per task instead of one per service ("3/3 RUNNING").
         cluster: only this cluster (name or ARN) and what it uses.
         all_revisions: every revision of every family, not just those in use and the latest.
+        edge_labels: name the edges on the picture; by default only up to 300 edges (past
+            that `dot` takes minutes), the names are then in each edge's tooltip.
     """
     pic = picture(
         inventory, expand_tasks=expand_tasks, cluster=cluster, all_revisions=all_revisions
     )
-    return _dot.to_digraph(pic, inventory.region)
+    return _dot.to_digraph(pic, inventory.region, edge_labels)
 
 
 def to_text(inventory: Inventory, **kw: Any) -> str:

@@ -212,3 +212,33 @@ def test_an_empty_account_draws_nothing_without_failing(session) -> None:
     inventory = graph.snapshot(session)
     assert parse(graph.to_digraph(inventory).source) == (set(), set())
     assert graph.to_text(inventory) == "(nothing to show)\n"
+
+
+def _many_services(count: int):
+    from ecskit.inventory import Inventory
+    from ecskit.inventory import records as r
+
+    arn = "arn:aws:ecs:us-east-1:123456789012"
+    inventory = Inventory(region="us-east-1")
+    inventory.clusters.add(r.Cluster(arn=f"{arn}:cluster/big", name="big", status="ACTIVE"))
+    for number in range(count):
+        inventory.services.add(
+            r.Service(
+                arn=f"{arn}:service/big/s{number}",
+                name=f"s{number}",
+                cluster_arn=f"{arn}:cluster/big",
+                status="ACTIVE",
+                subnets=["subnet-1"],
+            )
+        )
+    return inventory
+
+
+def test_a_large_picture_names_its_edges_in_tooltips() -> None:
+    inventory = _many_services(200)  # 400 edges: runs + in subnet, each service
+    source = graph.to_digraph(inventory).source
+    assert "label=runs" not in source and "tooltip=runs" in source
+    labelled = graph.to_digraph(inventory, edge_labels=True).source
+    assert len(parse(labelled)[1]) == 400
+    small = graph.to_digraph(_many_services(10)).source
+    assert len(parse(small)[1]) == 20
