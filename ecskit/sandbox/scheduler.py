@@ -326,6 +326,30 @@ class Scheduler:
             deployment["rolloutStateReason"] = (
                 "ECS deployment circuit breaker: tasks failed to start."
             )
+            self._event(
+                service,
+                f"(service {service.name}) (deployment {deployment['id']}) deployment failed: "
+                "tasks failed to start.",
+            )
+            last_good = next(
+                (d for d in service.deployments if d is not deployment and d["status"] == "ACTIVE"),
+                None,
+            )
+            if (
+                breaker.get("rollback")
+                and last_good is not None
+                and deployment["status"] == "PRIMARY"
+            ):
+                # roll back: a new PRIMARY deployment of the last revision that worked
+                deployment["status"] = "ACTIVE"
+                service.task_definition = last_good["taskDefinition"]
+                service.deployments.insert(0, self._deployment(service))
+                service._ecskit_backoff = 0.0
+                service._ecskit_steady = False
+                self._event(
+                    service,
+                    f"(service {service.name}) rolling back to deployment {last_good['id']}.",
+                )
 
     def _deployment(self, service: Any) -> dict[str, Any]:
         now = self.clock.datetime()

@@ -177,4 +177,32 @@ def test_the_circuit_breaker_fails_a_deployment_whose_tasks_never_start(
     assert deployment["rolloutState"] == "FAILED"
     assert deployment["failedTasks"] >= 3
     assert service["runningCount"] == 0
-    assert "unable to consistently start tasks" in service["events"][0]["message"]
+    messages = [e["message"] for e in service["events"]]
+    assert any("unable to consistently start tasks" in m for m in messages)
+    assert "deployment failed: tasks failed to start." in messages[0]
+
+
+def test_the_circuit_breaker_rolls_back_to_the_last_revision_that_ran(manual, network, kit) -> None:
+    ecs = manual.ecs
+    ecs.create_cluster(clusterName="shop")
+    _ecr_definition(ecs, "nginx")  # app:1 pulls
+    _ecr_definition(ecs, f"{ECR}/missing:1")  # app:2 does not
+    breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+    ecs.create_service(
+        cluster="shop", serviceName="app", taskDefinition="app:1", desiredCount=2,
+        launchType="FARGATE", networkConfiguration=network["config"],
+        deploymentConfiguration=breaker,
+    )  # fmt: skip
+    manual.sandbox.settle()
+    ecs.update_service(cluster="shop", service="app", taskDefinition="app:2")
+    for _ in range(3):
+        manual.sandbox.settle()
+        manual.sandbox.advance(61)
+    manual.sandbox.settle()
+    service = ecs.describe_services(cluster="shop", services=["app"])["services"][0]
+    assert service["taskDefinition"].endswith("app:1")
+    assert service["runningCount"] == 2
+    assert len(service["deployments"]) == 1
+    messages = [e["message"] for e in service["events"]]
+    assert any("deployment failed: tasks failed to start" in m for m in messages)
+    assert any("rolling back" in m for m in messages)
