@@ -13,11 +13,10 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import ops
+from ..rules.sizes import cpu_label, memory_label
 from ._containers import ContainerEditor
 from ._fields import Field
 from ._form import Form
-
-EXEC_ROLE = ops.EXECUTION_ROLE_NAME
 
 LAUNCH_TYPES = [
     ("AWS Fargate", "FARGATE"),
@@ -68,15 +67,6 @@ def _rules() -> Any:
     from .. import rules
 
     return rules
-
-
-def cpu_label(units: int) -> str:
-    vcpu = units / 1024
-    return f"{vcpu:g} vCPU".lstrip("0") if vcpu < 1 else f"{vcpu:g} vCPU"
-
-
-def memory_label(mib: int) -> str:
-    return f"{mib / 1024:g} GB"
 
 
 def request_body(described: dict[str, Any]) -> dict[str, Any]:
@@ -224,8 +214,8 @@ class TaskDefinitionForm(Form):
             else:
                 self.add_container()
                 # as the console does: the standard execution role, when the account has it
-                standard = [v for label, v in self.execution_role.options if label == EXEC_ROLE]
-                self.execution_role.value = standard[0] if standard else ""
+                standard = dict(self.execution_role.options).get(ops.EXECUTION_ROLE_NAME, "")
+                self.execution_role.value = standard
 
     # --- construction from what exists ---------------------------------------------------
 
