@@ -10,7 +10,7 @@ Ready for chapter 03: cluster course, repository my-app, ...
 
 from __future__ import annotations
 
-from .catch_up import CHAPTERS, CaughtUp, catch_up, image_uri, web_task_definition
+from .catch_up import CHAPTERS, CaughtUp, catch_up, image_uri, push_image, web_task_definition
 from .exercises import EXERCISES, Exercise, check
 from .result import Item, Result
 
@@ -24,5 +24,6 @@ __all__ = [
     "catch_up",
     "check",
     "image_uri",
+    "push_image",
     "web_task_definition",
 ]

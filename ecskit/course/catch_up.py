@@ -7,6 +7,7 @@ looks before it creates: calling it twice changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,6 +87,31 @@ def image_uri(session: Any, tag: str = "1", repository: str = REPOSITORY) -> str
     return f"{registry}/{repository}:{tag}"
 
 
+def push_image(session: Any, tag: str, repository: str = REPOSITORY) -> str:
+    """Put an image tagged `tag` in the ECR repository, as `docker push` would; its URI.
+
+    The sandbox runs no containers, so the image is a manifest without layers: enough for ECS to
+    find `repository:tag` when a task starts (a missing tag stops the task, as on AWS).
+    """
+    ecr = session.ecr
+    try:
+        ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])
+    except ecr.exceptions.ImageNotFoundException:
+        config = "sha256:" + hashlib.sha256(f"{repository}:{tag}".encode()).hexdigest()
+        manifest = {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {
+                "mediaType": "application/vnd.docker.container.image.v1+json",
+                "size": 0,
+                "digest": config,
+            },
+            "layers": [],
+        }
+        ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag)
+    return image_uri(session, tag, repository)
+
+
 def web_task_definition(session: Any, tag: str = "1") -> dict[str, Any]:
     """The body of RegisterTaskDefinition for the course's `web` family (chapter 02)."""
     role = f"arn:aws:iam::{account_id(session)}:role/"
@@ -151,6 +177,7 @@ def _chapter_02(session: Any, done: list[str]) -> None:
         ecr.describe_repositories(repositoryNames=[REPOSITORY])
     except ecr.exceptions.RepositoryNotFoundException:
         ecr.create_repository(repositoryName=REPOSITORY)
+    push_image(session, "1")
     groups = logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"]
     if not any(g["logGroupName"] == LOG_GROUP for g in groups):
         logs.create_log_group(logGroupName=LOG_GROUP)
@@ -390,6 +417,7 @@ def _chapter_06(session: Any, done: list[str]) -> None:
     arns = ecs.list_task_definitions(familyPrefix=FAMILY, status="ACTIVE")["taskDefinitionArns"]
     inactive = ecs.list_task_definitions(familyPrefix=FAMILY, status="INACTIVE")
     revisions = {int(arn.rsplit(":", 1)[1]) for arn in arns + inactive["taskDefinitionArns"]}
+    push_image(session, "2")
     if 2 not in revisions:
         ecs.register_task_definition(**web_task_definition(session, tag="2"))
     service = ecs.describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]

@@ -91,6 +91,7 @@ def test_catch_up_to_the_end_leaves_the_state_of_every_chapter(session: ecskit.S
     # chapter 04: web-public behind the target group, still on the now INACTIVE web:1
     assert services["web-public"]["taskDefinition"].endswith("/web:1")
     assert services["web-public"]["loadBalancers"][0]["containerPort"] == 80
+    assert services["web-public"]["runningCount"] == 2, "its image my-app:1 must be in ECR"
     # chapter 05: the course namespace is the cluster's default
     cluster = ecs.describe_clusters(clusters=["course"])["clusters"][0]
     assert cluster["serviceConnectDefaults"]["namespace"].startswith("arn:aws:servicediscovery:")
@@ -101,3 +102,15 @@ def test_catch_up_to_the_end_leaves_the_state_of_every_chapter(session: ecskit.S
     assert [a.rsplit("/", 1)[1] for a in active["taskDefinitionArns"]] == ["web:2"]
     assert len(session.servicediscovery.list_namespaces()["Namespaces"]) == 1
     assert "web:1 deregistered" in str(caught)
+
+
+def test_push_image_tags_once_and_answers_the_uri(session: ecskit.Session) -> None:
+    from ecskit.course import push_image
+
+    catch_up(3, session)
+    uri = push_image(session, "7")
+    assert uri == "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-app:7"
+    assert push_image(session, "7") == uri
+    images = session.ecr.list_images(repositoryName="my-app")["imageIds"]
+    tags = sorted(image["imageTag"] for image in images)
+    assert tags == ["1", "7"]
