@@ -13,12 +13,15 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import botocore.exceptions
 
 EXECUTION_ROLE_NAME = "ecsTaskExecutionRole"
+# how often a Cloud Map operation is asked whether it has finished
+POLL_SECONDS = 1.0
 EXECUTION_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 ECS_TASKS_TRUST = {
     "Version": "2012-10-17",
@@ -241,26 +244,50 @@ def create_log_group(session: Any, name: str) -> str:
     return name
 
 
-def create_namespace(session: Any, name: str, description: str = "") -> dict[str, str]:
-    """Create a Cloud Map HTTP namespace (as ECS makes for Service Connect); its id, arn, name."""
+def create_namespace(
+    session: Any, name: str, description: str = "", *, wait_seconds: float = 60.0
+) -> dict[str, str]:
+    """Create a Cloud Map HTTP namespace (as ECS makes for Service Connect); its id, arn, name.
+
+    Cloud Map creates it asynchronously: the operation is polled until SUCCESS (at most
+    `wait_seconds`), a FAIL or a timeout is an OpError.
+    """
+    from . import console  # console reads through ops: imported here, not at the top
+
+    for row in console.namespaces(session):
+        if row["name"] == name:
+            return {"id": row["id"], "arn": row["arn"], "name": name}
     sd = session.servicediscovery
     with plain_errors(f"create the namespace {name}"):
-        for found in _namespaces(session):
-            if found["Name"] == name:
-                return {"id": found["Id"], "arn": found["Arn"], "name": name}
         extra = {"Description": description} if description else {}
-        operation = sd.create_http_namespace(Name=name, **extra)["OperationId"]
-        targets = sd.get_operation(OperationId=operation)["Operation"].get("Targets", {})
-        namespace_id = targets.get("NAMESPACE")
-        for found in _namespaces(session):
-            if found["Id"] == namespace_id or found["Name"] == name:
-                return {"id": found["Id"], "arn": found["Arn"], "name": name}
+        operation_id = sd.create_http_namespace(Name=name, **extra)["OperationId"]
+        operation = _finished(sd, operation_id, f"create the namespace {name}", wait_seconds)
+    namespace_id = (operation.get("Targets") or {}).get("NAMESPACE")
+    for row in console.namespaces(session):
+        if row["id"] == namespace_id or row["name"] == name:
+            return {"id": row["id"], "arn": row["arn"], "name": name}
     raise OpError(f"Could not create the namespace {name}: Cloud Map did not report it.")
 
 
-def _namespaces(session: Any) -> list[dict[str, Any]]:
-    pages = session.servicediscovery.get_paginator("list_namespaces").paginate()
-    return [namespace for page in pages for namespace in page["Namespaces"]]
+def _finished(sd: Any, operation_id: str, action: str, wait_seconds: float) -> dict[str, Any]:
+    """The Cloud Map operation once it has succeeded (polled every POLL_SECONDS)."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        operation = sd.get_operation(OperationId=operation_id)["Operation"]
+        status = operation.get("Status")
+        if status == "SUCCESS":
+            return dict(operation)
+        if status == "FAIL":
+            code = str(operation.get("ErrorCode") or "FAIL")
+            reason = operation.get("ErrorMessage") or "Cloud Map reported that it failed"
+            raise OpError(f"Could not {action}: {reason} ({code})", code)
+        if time.monotonic() >= deadline:
+            raise OpError(
+                f"Could not {action}: Cloud Map had not finished after {wait_seconds:g} s "
+                f"(operation {operation_id} is {status}). It may still appear: look again soon.",
+                "Timeout",
+            )
+        time.sleep(POLL_SECONDS)
 
 
 # --- clusters ----------------------------------------------------------------------------

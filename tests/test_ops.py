@@ -203,3 +203,45 @@ def test_any_other_botocore_failure_is_a_plain_error():
         raise botocore.exceptions.ReadTimeoutError(endpoint_url="http://127.0.0.1:1")
     assert raised.value.code == "ReadTimeoutError"
     assert raised.value.message.startswith("Could not list clusters: Read timeout")
+
+
+def _stubbed_cloud_map(*statuses: str):
+    """A session whose Cloud Map answers CreateHttpNamespace, then each status in turn."""
+    import types
+
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client(
+        "servicediscovery",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    stub = Stubber(client)
+    stub.add_response("list_namespaces", {"Namespaces": []})
+    stub.add_response("create_http_namespace", {"OperationId": "op-1"})
+    for status in statuses:
+        operation = {"Id": "op-1", "Status": status}
+        if status == "FAIL":
+            operation.update(ErrorCode="DUPLICATE_REQUEST", ErrorMessage="Already being made")
+        stub.add_response("get_operation", {"Operation": operation})
+    stub.activate()
+    return types.SimpleNamespace(servicediscovery=client)
+
+
+def test_namespace_creation_that_fails_in_cloud_map_is_a_plain_error(monkeypatch):
+    monkeypatch.setattr(ops, "POLL_SECONDS", 0.0)
+    session = _stubbed_cloud_map("SUBMITTED", "FAIL")
+    with pytest.raises(ops.OpError) as raised:
+        ops.create_namespace(session, "shop")
+    assert raised.value.code == "DUPLICATE_REQUEST"
+    assert "Could not create the namespace shop: Already being made" in raised.value.message
+
+
+def test_namespace_creation_still_pending_gives_up_plainly(monkeypatch):
+    monkeypatch.setattr(ops, "POLL_SECONDS", 0.0)
+    session = _stubbed_cloud_map("PENDING")
+    with pytest.raises(ops.OpError) as raised:
+        ops.create_namespace(session, "shop", wait_seconds=0)
+    assert raised.value.code == "Timeout" and "had not finished" in raised.value.message
