@@ -56,23 +56,33 @@ def aws(endpoint: str, *args: str, ok: bool = True) -> subprocess.CompletedProce
     return done
 
 
+def _clients(endpoint: str) -> tuple:
+    import boto3
+
+    session = boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
+    return session.client("ecs", endpoint_url=endpoint), session.client(
+        "ec2", endpoint_url=endpoint
+    )
+
+
 @pytest.mark.skipif(not AWS.exists(), reason="awscli is not installed in this environment")
 def test_the_aws_cli_sees_a_sandbox_that_behaves_like_ecs(endpoint: str) -> None:
-    vpc = json.loads(aws(endpoint, "ec2", "create-vpc", "--cidr-block", "10.9.0.0/16").stdout)
-    vpc_id = vpc["Vpc"]["VpcId"]
-    subnet = json.loads(
-        aws(
-            endpoint, "ec2", "create-subnet", "--vpc-id", vpc_id, "--cidr-block", "10.9.1.0/24"
-        ).stdout
-    )["Subnet"]["SubnetId"]
-    aws(endpoint, "ecs", "create-cluster", "--cluster-name", "shop")
-    container = json.dumps([{"name": "web", "image": "nginx"}])
+    # the setup through boto3 against the same endpoint (each CLI call costs a process)
+    ecs, ec2 = _clients(endpoint)
+    vpc_id = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    ecs.create_cluster(clusterName="shop")
     for _ in range(3):
-        aws(
-            endpoint, "ecs", "register-task-definition", "--family", "web",
-            "--requires-compatibilities", "FARGATE", "--network-mode", "awsvpc",
-            "--cpu", "256", "--memory", "512", "--container-definitions", container,
-        )  # fmt: skip
+        ecs.register_task_definition(
+            family="web",
+            requiresCompatibilities=["FARGATE"],
+            networkMode="awsvpc",
+            cpu="256",
+            memory="512",
+            containerDefinitions=[{"name": "web", "image": "nginx"}],
+        )
     network = f"awsvpcConfiguration={{subnets=[{subnet}]}}"
     aws(
         endpoint, "ecs", "create-service", "--cluster", "shop", "--service-name", "web",
