@@ -9,17 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from . import ops
+from .inventory.crawl import BATCH, chunks
 
 _REVISION_ARN = re.compile(r"task-definition/(?P<family>[^:]+):(?P<revision>\d+)$")
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
@@ -47,7 +42,7 @@ def clusters(session: Any) -> list[dict[str, Any]]:
     with ops.plain_errors("list clusters"):
         arns = _pages(ecs, "list_clusters", "clusterArns")
         described = []
-        for chunk in _chunks(arns, 100):
+        for chunk in chunks(arns, BATCH["DescribeClusters"]):
             described += ecs.describe_clusters(clusters=chunk, include=["SETTINGS"])["clusters"]
         rows = []
         for cluster in sorted(described, key=lambda c: c["clusterName"]):
@@ -55,7 +50,7 @@ def clusters(session: Any) -> list[dict[str, Any]]:
                 ecs, "list_services", "serviceArns", cluster=cluster["clusterArn"]
             )
             services = []
-            for chunk in _chunks(service_arns, 10):
+            for chunk in chunks(service_arns, BATCH["DescribeServices"]):
                 services += ecs.describe_services(cluster=cluster["clusterArn"], services=chunk)[
                     "services"
                 ]
