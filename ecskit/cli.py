@@ -25,6 +25,8 @@ def _sandbox(args: argparse.Namespace) -> int:
 
     box = Sandbox(host=args.host, port=args.port, latency=args.latency_ms / 1000)
     box.bind()
+    if args.clock:
+        box.clock = args.clock
     url = box.endpoint_url
     print(f"ecskit sandbox serving on {url} (Ctrl-C to stop)", flush=True)
     print(f"  in Python:  ecskit.connect(endpoint_url={url!r})", flush=True)
@@ -93,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     box.add_argument("--port", type=int, default=5000, help="port (0: any free port)")
     box.add_argument(
         "--latency-ms", type=float, default=0.0, help="delay every call, as a real region would"
+    )
+    box.add_argument(
+        "--clock",
+        choices=("real", "instant", "manual"),
+        help="how tasks move through their states: real (about a second a state), "
+        "instant (steady state at once) or manual",
     )
     box.set_defaults(func=_sandbox)
 
