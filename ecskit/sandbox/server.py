@@ -96,6 +96,9 @@ class Sandbox:
         """Forget every resource of every service (moto's reset), as a fresh sandbox."""
         from moto.moto_api._internal import moto_api_backend
 
+        if self.layer is not None:
+            # A reset racing the warm-up would pull the backends from under it (KeyError).
+            self.layer.warm.wait(timeout=30)
         moto_api_backend.reset()
         if self.layer is not None:
             self.layer.reset()
