@@ -63,18 +63,3 @@ def as_cli(service: str, operation: str, body: dict[str, Any], session: Any = No
     if session is not None and hasattr(session, "cli"):
         return str(session.cli(command))
     return f"aws {command}"
-
-
-def subset_matches(sent: Any, answered: Any) -> bool:
-    """True when every value in `sent` is in `answered` unchanged (AWS adds defaults, not edits)."""
-    if isinstance(sent, dict):
-        return isinstance(answered, dict) and all(
-            key in answered and subset_matches(value, answered[key]) for key, value in sent.items()
-        )
-    if isinstance(sent, list):
-        return (
-            isinstance(answered, list)
-            and len(sent) == len(answered)
-            and all(subset_matches(a, b) for a, b in zip(sent, answered, strict=True))
-        )
-    return bool(sent == answered)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from sent_and_answered import subset_matches
 
 import ecskit
-from ecskit import ops, preview, rules
+from ecskit import ops, rules
 from ecskit.rules.command import OUTPUT_ONLY
 from ecskit.widgets import TaskDefinitionForm
 from ecskit.widgets.task_definition_form import request_body
@@ -54,7 +55,7 @@ def test_valid_form_registers_and_the_result_matches_the_preview(session):
     described = session.ecs.describe_task_definition(taskDefinition="web:1")["taskDefinition"]
     assert seen == [described]
     # every value previewed was registered unchanged (ECS only adds its defaults)
-    assert preview.subset_matches(sent, described)
+    assert subset_matches(sent, described)
     assert described["containerDefinitions"][0]["environment"] == [
         {"name": "MODE", "value": "prod"},
         {"name": "GREETING", "value": "hello world"},
