@@ -54,6 +54,7 @@ class View(widgets.VBox):
         self.refresh_button.on_click(lambda _: self.refresh())
         self.message = widgets.HTML()
         self.message.add_class("ecskit-message")
+        self.error = ""  # the error shown, until a refresh succeeds
         self.table = widgets.HTML()
         super().__init__()
         self.add_class(self.css)
@@ -70,12 +71,15 @@ class View(widgets.VBox):
         except ops.OpError as error:
             self.say(error.message, error=True)
             return
+        if self.error:  # the account answered this time: the earlier failure no longer holds
+            self.say("")
         self.show()
 
     def show(self) -> None:
         raise NotImplementedError
 
     def say(self, text: str, *, error: bool = False, html: bool = False) -> None:
+        self.error = text if error else ""
         body = text if html else escape(text)
         css = "ecskit-error" if error else "ecskit-info"
         color = "#b00020" if error else "#1b5e20"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ecskit import ops
+from ecskit import console, ops
 from ecskit.widgets import (
     ClustersView,
     MonitoringView,
@@ -113,6 +113,21 @@ def test_revision_diff_hides_environment_values_but_says_they_changed(session):
     assert [c["path"] for c in diff.changes] == ["containerDefinitions[0].environment[0].value"]
     assert "hunter2" not in diff.table.value and "swordfish" not in diff.table.value
     assert diff.table.value.count("…hidden…") == 2
+
+
+def test_a_refresh_that_works_clears_the_earlier_error(session, monkeypatch):
+    view = ClustersView(session)
+    real = console.clusters
+
+    def refused(_session):
+        raise ops.OpError("Could not list clusters: not allowed (AccessDenied)", "AccessDenied")
+
+    monkeypatch.setattr(console, "clusters", refused)
+    view.refresh()
+    assert "not allowed" in view.message.value
+    monkeypatch.setattr(console, "clusters", real)
+    view.refresh()
+    assert view.message.value == "" and view.error == ""
 
 
 def test_clusters_and_namespaces_views_refresh(session):
