@@ -74,7 +74,7 @@ def cluster_names(session: Any) -> list[str]:
     """The clusters' names, sorted (one paginated call: for pickers, not the clusters view)."""
     with ops.plain_errors("list clusters"):
         arns = _pages(session.ecs, "list_clusters", "clusterArns")
-    return sorted(arn.rsplit("/", 1)[-1] for arn in arns)
+    return sorted(resource_name(arn) for arn in arns)
 
 
 def namespaces(session: Any) -> list[dict[str, Any]]:
@@ -116,6 +116,11 @@ def service_log_group(session: Any, cluster: str, service: str) -> str | None:
     described = ops.describe_task_definition(session, found[0]["taskDefinition"])
     groups = ops.log_groups_of(described)
     return groups[0] if groups else None
+
+
+def resource_name(arn: str) -> str:
+    """The name an ARN ends with: "prod" from arn:aws:ecs:…:cluster/prod (a bare name as is)."""
+    return arn.rsplit("/", 1)[-1]
 
 
 def parse_revision_arn(arn: str) -> tuple[str, int]:

@@ -180,6 +180,8 @@ def create_task_execution_role(session: Any, name: str = EXECUTION_ROLE_NAME) ->
     Trusts ecs-tasks.amazonaws.com and carries AmazonECSTaskExecutionRolePolicy, as the console's
     own `ecsTaskExecutionRole` does.
     """
+    from .console import resource_name  # console reads through ops: imported here
+
     iam = session.iam
     with plain_errors(f"create the role {name}"):
         try:
@@ -200,7 +202,7 @@ def create_task_execution_role(session: Any, name: str = EXECUTION_ROLE_NAME) ->
                 # moto loads AWS-managed policies only when asked: the same rights, inline
                 iam.put_role_policy(
                     RoleName=name,
-                    PolicyName=EXECUTION_ROLE_POLICY.rsplit("/", 1)[-1],
+                    PolicyName=resource_name(EXECUTION_ROLE_POLICY),
                     PolicyDocument=json.dumps(EXECUTION_ROLE_RIGHTS),
                 )
         return str(arn)

@@ -180,3 +180,12 @@ def test_service_log_group_is_the_revision_awslogs_group(session):
         {"cluster": "prod", "serviceName": "web", "taskDefinition": "web:2", "desiredCount": 0},
     )
     assert console.service_log_group(session, "prod", "web") == "/ecs/web"
+
+
+def test_resource_name_is_the_end_of_an_arn():
+    assert console.resource_name("arn:aws:ecs:us-east-1:1:cluster/prod") == "prod"
+    assert console.resource_name("arn:aws:ecs:us-east-1:1:task/prod/0a1b") == "0a1b"
+    assert console.resource_name("arn:aws:iam::1:role/service-role/ecsTaskExecutionRole") == (
+        "ecsTaskExecutionRole"
+    )
+    assert console.resource_name("prod") == "prod"

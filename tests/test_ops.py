@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ecskit import ops
+from ecskit import console, ops
 
 FARGATE_WEB = {
     "family": "web",
@@ -48,7 +48,7 @@ def test_register_creates_log_group_on_request_and_deregister_makes_inactive(ses
     )
     assert ops.deregister_task_definition(session, "web:1")["status"] == "INACTIVE"
     active = session.ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]
-    assert [arn.rsplit("/", 1)[-1] for arn in active] == ["web:2"]
+    assert [console.resource_name(arn) for arn in active] == ["web:2"]
 
 
 def test_register_without_create_leaves_logs_alone(session):

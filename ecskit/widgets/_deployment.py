@@ -257,7 +257,7 @@ class DeploymentForm(Form):
 
     def load_placement(self, body: dict[str, Any]) -> None:
         if body.get("cluster"):
-            name = str(body["cluster"]).rsplit("/", 1)[-1]
+            name = console.resource_name(str(body["cluster"]))
             if name not in [v for _, v in self.cluster.options]:
                 self.cluster.options = [*self.cluster.options, (name, name)]
             self.cluster.value = name
@@ -270,7 +270,7 @@ class DeploymentForm(Form):
         elif body.get("launchType"):
             self.launch.value = body["launchType"]
         if body.get("taskDefinition"):
-            self.choose_revision(str(body["taskDefinition"]).rsplit("/", 1)[-1])
+            self.choose_revision(console.resource_name(str(body["taskDefinition"])))
         vpc = (body.get("networkConfiguration") or {}).get("awsvpcConfiguration")
         if vpc:
             subnets = vpc.get("subnets") or []

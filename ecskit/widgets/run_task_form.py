@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import ops
+from .. import console, ops
 from ._deployment import DeploymentForm
 from ._fields import Field
 
@@ -60,7 +60,7 @@ class RunTaskForm(DeploymentForm):
     def done(self, answer: Any) -> str:
         self.tasks = list(answer)
         self.stop_button.layout.display = ""
-        ids = ", ".join(task["taskArn"].rsplit("/", 1)[-1] for task in self.tasks)
+        ids = ", ".join(console.resource_name(task["taskArn"]) for task in self.tasks)
         return f'Started <span class="ecskit-tasks">{escape(ids)}</span>.'
 
     def stop(self) -> list[Any]:

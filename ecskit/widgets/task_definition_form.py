@@ -12,7 +12,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import ops
+from .. import console, ops
 from ..rules.sizes import cpu_label, memory_label
 from ._containers import ContainerEditor
 from ._fields import Field
@@ -321,7 +321,7 @@ class TaskDefinitionForm(Form):
             for dropdown in (self.task_role, self.execution_role):
                 current = dropdown.value
                 known = [value for _, value in options]
-                extra = [(current.rsplit("/", 1)[-1], current)] if current not in known else []
+                extra = [(console.resource_name(current), current)] if current not in known else []
                 dropdown.options = options + extra
                 dropdown.value = current
 
@@ -338,7 +338,7 @@ class TaskDefinitionForm(Form):
     def _set_role(self, dropdown: widgets.Dropdown, arn: str) -> None:
         known = [value for _, value in dropdown.options]
         if arn and arn not in known:
-            dropdown.options = [*dropdown.options, (arn.rsplit("/", 1)[-1], arn)]
+            dropdown.options = [*dropdown.options, (console.resource_name(arn), arn)]
         dropdown.value = arn
 
     # --- the request ---------------------------------------------------------------------

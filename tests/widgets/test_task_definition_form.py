@@ -8,7 +8,7 @@ import pytest
 from sent_and_answered import subset_matches
 
 import ecskit
-from ecskit import ops, rules
+from ecskit import console, ops, rules
 from ecskit.rules.command import OUTPUT_ONLY
 from ecskit.widgets import TaskDefinitionForm
 from ecskit.widgets.task_definition_form import request_body
@@ -16,7 +16,7 @@ from ecskit.widgets.task_definition_form import request_body
 
 def _revisions(session) -> list[str]:
     arns = session.ecs.list_task_definitions()["taskDefinitionArns"]
-    return [arn.rsplit("/", 1)[-1] for arn in arns]
+    return [console.resource_name(arn) for arn in arns]
 
 
 def _filled(session, family: str = "web") -> TaskDefinitionForm:
