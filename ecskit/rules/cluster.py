@@ -6,11 +6,10 @@ import re
 from typing import Any
 
 from . import docs, strategy
-from .fields import as_dict, as_str, dicts, strings
+from .fields import NAME, as_dict, as_str, dicts, strings
 from .problem import ERROR, Problem, rule
 
 CL = ("cluster",)
-NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 NAMESPACE = re.compile(r"^[!-~]{1,1024}$")
 INSIGHTS_VALUES = ("enabled", "disabled", "enhanced")
 

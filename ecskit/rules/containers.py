@@ -4,15 +4,13 @@ dependencies, links, volumes and environment."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from . import docs
-from .fields import as_dict, as_int, as_list, as_str, dicts, strings
+from .fields import NAME, as_dict, as_int, as_list, as_str, dicts, strings
 from .problem import ERROR, WARNING, Problem, rule
-from .task_facts import TaskFacts, log_driver, port_mappings
+from .task_facts import Checks, TaskFacts, log_driver, port_mappings
 
 TD = ("task-definition",)
-NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 RESERVED_HOST_PORTS = (22, 2375, 2376, 51678, 51679, 51680)
 MIN_CONTAINER_MEMORY = 6  # MiB: Docker 20.10+ reserves 6 MiB
 AWSLOGS_OPTIONS = (
@@ -253,13 +251,7 @@ PLAIN_SECRET = rule(
     docs.SECRETS,
 )
 
-Check = Callable[[TaskFacts, list[Problem]], None]
-CHECKS: list[Check] = []
-
-
-def check(function: Check) -> Check:
-    CHECKS.append(function)
-    return function
+check = Checks()
 
 
 def _at(index: int) -> str:
@@ -704,5 +696,4 @@ def environment(facts: TaskFacts, out: list[Problem]) -> None:
 
 
 def run(facts: TaskFacts, out: list[Problem]) -> None:
-    for function in CHECKS:
-        function(facts, out)
+    check.run(facts, out)

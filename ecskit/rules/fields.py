@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+# what ECS allows in a family, cluster, service and container name
+NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -38,3 +40,8 @@ def platform_version(value: Any) -> tuple[int, int, int] | None:
     """ "1.4.0" -> (1, 4, 0); None for LATEST, absent or not a version."""
     found = _VERSION.match(as_str(value).strip())
     return (int(found[1]), int(found[2]), int(found[3])) if found else None
+
+
+def container_path(index: int) -> str:
+    """containerDefinitions[index]: where a container's problems are reported."""
+    return f"containerDefinitions[{index}]"

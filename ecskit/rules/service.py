@@ -7,11 +7,10 @@ describe_task_definition returns it) is given.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from . import docs, strategy
-from .fields import as_dict, as_int, as_list, as_str, dicts, platform_version, strings
+from .fields import NAME, as_dict, as_int, as_list, as_str, dicts, platform_version, strings
 from .problem import ERROR, WARNING, Problem, rule
 from .sizes import FARGATE_MIN_PLATFORM, cpu_label, parse_cpu
 from .task_definition import FARGATE_LOG_DRIVERS
@@ -19,7 +18,6 @@ from .task_facts import container_ports, log_driver
 
 SV = ("service", "update-service")
 PLACED = ("service", "update-service", "run-task")
-NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 
 SERVICE_NAME = rule(
     "names.service",

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from . import docs
-from .fields import as_dict, as_int, as_list, as_str, dicts, strings
+from .fields import NAME, as_dict, as_int, as_list, as_str, dicts, strings
 from .problem import ERROR, Problem, rule
 from .sizes import (
     EC2_TASK_CPU_RANGE,
@@ -16,10 +15,9 @@ from .sizes import (
     cpu_label,
     memory_label,
 )
-from .task_facts import TaskFacts, log_driver
+from .task_facts import Checks, TaskFacts, log_driver
 
 TD = ("task-definition",)
-NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 ECR_PRIVATE = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
 
 FAMILY = rule(
@@ -146,13 +144,7 @@ EXECUTION_ROLE = rule(
     docs.EXECUTION_ROLE,
 )
 
-Check = Callable[[TaskFacts, list[Problem]], None]
-CHECKS: list[Check] = []
-
-
-def check(function: Check) -> Check:
-    CHECKS.append(function)
-    return function
+check = Checks()
 
 
 @check
@@ -455,5 +447,4 @@ def execution_role(facts: TaskFacts, out: list[Problem]) -> None:
 
 
 def run(facts: TaskFacts, out: list[Problem]) -> None:
-    for function in CHECKS:
-        function(facts, out)
+    check.run(facts, out)

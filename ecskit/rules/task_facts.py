@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,3 +93,21 @@ def container_ports(container: dict[str, Any]) -> set[int]:
 
 def has_items(value: Any) -> bool:
     return bool(as_list(value)) or (isinstance(value, dict) and bool(value))
+
+
+Check = Callable[[TaskFacts, list[Any]], None]
+
+
+class Checks:
+    """The checks of one rules module, run in the order they are written: `@check` adds one."""
+
+    def __init__(self) -> None:
+        self.functions: list[Check] = []
+
+    def __call__(self, function: Check) -> Check:
+        self.functions.append(function)
+        return function
+
+    def run(self, facts: TaskFacts, out: list[Any]) -> None:
+        for function in self.functions:
+            function(facts, out)
