@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+TD = ("task-definition",)  # the request kind of task-definition rules
 # what ECS allows in a family, cluster, service and container name
 NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from . import docs
-from .fields import NAME, as_dict, as_int, as_list, as_str, dicts, strings
+from .fields import NAME, TD, as_dict, as_int, as_list, as_str, dicts, strings
 from .problem import ERROR, Problem, rule
 from .sizes import (
     EC2_TASK_CPU_RANGE,
@@ -17,7 +17,6 @@ from .sizes import (
 )
 from .task_facts import Checks, TaskFacts, log_driver
 
-TD = ("task-definition",)
 ECR_PRIVATE = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
 
 FAMILY = rule(
