@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..ops import ECS_TASKS_TRUST, EXECUTION_ROLE_RIGHTS
+
 ACCOUNT_REGISTRY = "{account}.dkr.ecr.{region}.amazonaws.com"
 
 # The names the course uses, chapter after chapter.
@@ -31,35 +33,6 @@ TARGET_GROUP = "web"
 NAMESPACE = "course"
 SERVICE = "web"
 PUBLIC_SERVICE = "web-public"
-
-TASKS_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
-# What AWS's managed AmazonECSTaskExecutionRolePolicy grants: pull from ECR, write to Logs.
-EXECUTION_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": [
-                "ecr:GetAuthorizationToken",
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:GetDownloadUrlForLayer",
-                "ecr:BatchGetImage",
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-            ],
-            "Resource": "*",
-        }
-    ],
-}
 
 
 @dataclass
@@ -164,7 +137,7 @@ def _role(session: Any, name: str, policy: dict[str, Any] | None) -> None:
     try:
         iam.get_role(RoleName=name)
     except iam.exceptions.NoSuchEntityException:
-        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TASKS_TRUST))
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(ECS_TASKS_TRUST))
         if policy is not None:
             iam.put_role_policy(
                 RoleName=name, PolicyName="task-execution", PolicyDocument=json.dumps(policy)
@@ -181,7 +154,7 @@ def _chapter_02(session: Any, done: list[str]) -> None:
     groups = logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"]
     if not any(g["logGroupName"] == LOG_GROUP for g in groups):
         logs.create_log_group(logGroupName=LOG_GROUP)
-    _role(session, EXECUTION_ROLE, EXECUTION_POLICY)
+    _role(session, EXECUTION_ROLE, EXECUTION_ROLE_RIGHTS)
     _role(session, TASK_ROLE, None)
     families = session.ecs.list_task_definitions(familyPrefix=FAMILY)["taskDefinitionArns"]
     if not any(arn.rsplit("/", 1)[1].split(":")[0] == FAMILY for arn in families):
