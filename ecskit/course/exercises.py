@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..rules import fargate_memory_options
 from .catch_up import EXECUTION_ROLE, REPOSITORY, course_vpc, image_uri, namespace_arn
 from .result import Result
 
@@ -132,9 +133,6 @@ def _staging(session: Any, result: Result) -> None:
     )
 
 
-FARGATE_HALF_VCPU_MEMORY = ("1024", "2048", "3072", "4096")
-
-
 @exercise(
     "02-worker",
     "a worker task definition",
@@ -168,7 +166,8 @@ def _worker(session: Any, result: Result) -> None:
         'networkMode="awsvpc"',
     )
     result.add(
-        str(td.get("cpu")) == "512" and str(td.get("memory")) in FARGATE_HALF_VCPU_MEMORY,
+        str(td.get("cpu")) == "512"
+        and str(td.get("memory")) in {str(m) for m in fargate_memory_options(512)},
         f"0.5 vCPU with 1–4 GB of memory (cpu={td.get('cpu')}, memory={td.get('memory')})",
         'set cpu="512" and memory to "1024", "2048", "3072" or "4096" (MiB)',
     )
