@@ -4,7 +4,9 @@
 
 Both servers run in this process on loopback, in one run, calls interleaved so drift on a
 shared machine hits both alike: plain moto (`DomainDispatcherApplication` under werkzeug, as
-`moto_server` serves it) and ecskit's sandbox (the same app behind the ECS layer). Medians.
+`moto_server` serves it, its calls made with the sandbox's speed-ups to moto taken out:
+`ecskit.sandbox.tuning.disabled()`) and ecskit's sandbox (the same app behind the ECS layer).
+Medians.
 Then the scheduler: services x tasks made and brought to steady state, and a call's cost with
 all those tasks in the store.
 """
@@ -66,7 +68,7 @@ def median_ms(call: Callable[[], Any], runs: int) -> float:
 
 
 def per_call(calls: int) -> None:
-    from ecskit.sandbox import Sandbox
+    from ecskit.sandbox import Sandbox, tuning
 
     box = Sandbox(port=0).start()
     box.clock = "instant"
@@ -90,11 +92,14 @@ def per_call(calls: int) -> None:
     print(f"{'operation':<24}{'plain moto':>12}{'sandbox':>12}{'ratio':>8}")
     ratios = []
     for name, op in operations.items():
-        op(moto_ecs), op(sandbox_ecs)  # warm both
+        with tuning.disabled():
+            op(moto_ecs)  # warm both
+        op(sandbox_ecs)
         m: list[float] = []
         s: list[float] = []
         for _ in range(calls // 10):
-            m.append(median_ms(lambda op=op: op(moto_ecs), 10))
+            with tuning.disabled():
+                m.append(median_ms(lambda op=op: op(moto_ecs), 10))
             s.append(median_ms(lambda op=op: op(sandbox_ecs), 10))
         ms, ss = statistics.median(m), statistics.median(s)
         ratios.append(ss / ms)

@@ -41,15 +41,15 @@ class Sandbox:
         return self._server is not None
 
     def _make_server(self) -> BaseWSGIServer:
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
+        from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app
+
+        from . import tuning
+
+        tuning.apply()
 
         # werkzeug logs every request at INFO: a notebook would fill with access lines.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self.layer = EcsLayer(DomainDispatcherApplication(create_backend_app), sandbox=self)
+        self.layer = EcsLayer(tuning.dispatcher(create_backend_app), sandbox=self)
         return make_server(
             self.host, self.port, self.layer, threaded=True, request_handler=MotoRequestHandler
         )
