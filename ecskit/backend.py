@@ -18,6 +18,9 @@ from botocore.config import Config
 
 BACKENDS = ("sandbox", "endpoint", "aws")
 DEFAULT_REGION = "us-east-1"
+# Connections a client keeps open: as many as snapshot() has calls in flight (botocore keeps 10,
+# and drops, with a warning, every connection past that).
+CONNECTIONS = 16
 
 # Only these prefixes read; everything else (Create, Put, Delete, Run, Update, Tag, ...) writes.
 READ_PREFIXES = ("Describe", "List", "Get", "BatchGet")
@@ -215,7 +218,12 @@ def _check_url(url: str) -> str:
 
 def _sandbox_config() -> Config:
     # Unimplemented sandbox operations answer 500: retrying them only hides the message.
-    return Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=60)
+    return Config(
+        retries={"total_max_attempts": 1},
+        connect_timeout=5,
+        read_timeout=60,
+        max_pool_connections=CONNECTIONS,
+    )
 
 
 def _connect_endpoint(url: str, region: str | None, read_only: bool) -> Session:
@@ -260,5 +268,7 @@ def _connect_aws(profile: str | None, region: str | None, *, read_only: bool) ->
             "No AWS region: pass region='us-east-1' (or your region), or set one in the profile."
         )
     # Throttling on a busy account is normal: botocore's adaptive mode backs off for us.
-    config = Config(retries={"mode": "adaptive", "max_attempts": 10})
+    config = Config(
+        retries={"mode": "adaptive", "max_attempts": 10}, max_pool_connections=CONNECTIONS
+    )
     return Session("aws", boto, read_only=read_only, config=config, profile=profile)

@@ -7,10 +7,11 @@ whose answer comes back to the main thread, which records it and submits what it
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import botocore.exceptions
@@ -18,7 +19,9 @@ from botocore import xform_name
 
 from .account import Inventory
 
-WORKERS = 8
+# Calls in flight at once: at a 20 ms round trip, 16 keep a client's CPU busy (measured with
+# benchmarks/inventory.py: 8 left it waiting; 24 gained nothing). backend.CONNECTIONS matches.
+WORKERS = 16
 # The most each describe accepts (ECS API reference, "Array Members: Maximum number of ... items").
 BATCH = {
     "DescribeClusters": 100,
@@ -127,6 +130,9 @@ class Crawl:
         self.inv = inventory
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecskit-snapshot")
         self.pending: dict[Future[Any], tuple[str, Callable[[Any], None]]] = {}
+        # Finished jobs, in order of finishing. (concurrent.futures.wait would add a waiter to
+        # every pending future on each call: quadratic once a thousand describes are queued.)
+        self.finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
         self.calls: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.bar = progress
@@ -145,7 +151,9 @@ class Crawl:
 
     # -- on the main thread -----------------------------------------------------------------
     def submit(self, label: str, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        self.pending[self.pool.submit(job)] = (label, then)
+        future = self.pool.submit(job)
+        self.pending[future] = (label, then)
+        future.add_done_callback(self.finished.put)
         if self.bar is not None:
             self.bar.total = (self.bar.total or 0) + 1
             self.bar.refresh()
@@ -198,17 +206,16 @@ class Crawl:
     def run(self) -> None:
         """Until no job is left: wait for any, hand its answer on (which may add jobs)."""
         while self.pending:
-            done, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
-            for future in done:
-                label, then = self.pending.pop(future)
-                if self.bar is not None:
-                    self.bar.update(1)
-                try:
-                    answer = future.result()
-                except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-                    self.note(note_for(label, e))
-                    continue
-                then(answer)
+            future = self.finished.get()
+            label, then = self.pending.pop(future)
+            if self.bar is not None:
+                self.bar.update(1)
+            try:
+                answer = future.result()
+            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+                self.note(note_for(label, e))
+                continue
+            then(answer)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
