@@ -29,6 +29,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
     parser.add_argument("--expand-tasks", action="store_true", help="one node per task")
     parser.add_argument(
+        "--expand-services",
+        action="store_true",
+        help="one node per service, even in a cluster of more than 20",
+    )
+    parser.add_argument(
         "--all-revisions", action="store_true", help="every revision, not just those in use"
     )
 
@@ -75,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         "expand_tasks": args.expand_tasks,
         "cluster": args.cluster,
         "all_revisions": args.all_revisions,
+        "expand_services": args.expand_services,
     }
     if fmt == "text":
         data: bytes = graph.to_text(inventory, **kw).encode()

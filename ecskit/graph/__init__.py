@@ -44,10 +44,15 @@ def picture(
     expand_tasks: bool = False,
     cluster: str | None = None,
     all_revisions: bool = False,
+    expand_services: bool = False,
 ) -> Picture:
     """The nodes and named edges of the picture, before any drawing."""
     return _picture.build(
-        inventory, expand_tasks=expand_tasks, cluster=cluster, all_revisions=all_revisions
+        inventory,
+        expand_tasks=expand_tasks,
+        cluster=cluster,
+        all_revisions=all_revisions,
+        expand_services=expand_services,
     )
 
 
@@ -57,6 +62,7 @@ def to_digraph(
     expand_tasks: bool = False,
     cluster: str | None = None,
     all_revisions: bool = False,
+    expand_services: bool = False,
     edge_labels: bool | None = None,
 ) -> graphviz.Digraph:
     """The picture as a `graphviz.Digraph` (its `.source` is DOT; notebooks show it as SVG).
@@ -65,11 +71,17 @@ def to_digraph(
         expand_tasks: one node per task instead of one per service ("3/3 RUNNING").
         cluster: only this cluster (name or ARN) and what it uses.
         all_revisions: every revision of every family, not just those in use and the latest.
+        expand_services: one node per service even in a cluster of more than 20 (drawing the
+            whole account, such a cluster's services are otherwise one node, "50 services").
         edge_labels: name the edges on the picture; by default only up to 300 edges (past
             that `dot` takes minutes), the names are then in each edge's tooltip.
     """
     pic = picture(
-        inventory, expand_tasks=expand_tasks, cluster=cluster, all_revisions=all_revisions
+        inventory,
+        expand_tasks=expand_tasks,
+        cluster=cluster,
+        all_revisions=all_revisions,
+        expand_services=expand_services,
     )
     return _dot.to_digraph(pic, inventory.region, edge_labels)
 
@@ -106,6 +118,7 @@ def draw(
     expand_tasks: bool = False,
     cluster: str | None = None,
     all_revisions: bool = False,
+    expand_services: bool = False,
 ) -> graphviz.Digraph | TextPicture:
     """The picture of an account (a session is snapshotted first) as a `graphviz.Digraph`.
 
@@ -118,7 +131,12 @@ def draw(
         if isinstance(session_or_inventory, Inventory)
         else snapshot(session_or_inventory, cluster=cluster)
     )
-    kw = {"expand_tasks": expand_tasks, "cluster": cluster, "all_revisions": all_revisions}
+    kw = {
+        "expand_tasks": expand_tasks,
+        "cluster": cluster,
+        "all_revisions": all_revisions,
+        "expand_services": expand_services,
+    }
     digraph = to_digraph(inventory, **kw)  # type: ignore[arg-type]
     if has_dot():
         return digraph

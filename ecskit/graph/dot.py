@@ -13,6 +13,7 @@ from .picture import Node, Picture
 FILL = {
     "cluster": "#ffc078",
     "service": "#ffd8a8",
+    "services": "#ffd8a8",
     "tasks": "#ffe8cc",
     "task": "#ffe8cc",
     "capacity provider": "#fff4e6",

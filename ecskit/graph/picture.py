@@ -18,6 +18,10 @@ from ..inventory import records as r
 # A family with more revisions than this shows those in use and its latest, and one node for
 # the rest (all_revisions=True shows every one).
 REVISIONS_SHOWN = 5
+# A cluster with more services than this, in the picture of a whole account, shows one node for
+# them all (expand_services=True, or cluster=NAME, draws each): past a few hundred nodes `dot`
+# takes seconds and the picture stops being readable.
+SERVICES_SHOWN = 20
 
 
 @dataclass
@@ -81,6 +85,7 @@ def build(
     expand_tasks: bool = False,
     cluster: str | None = None,
     all_revisions: bool = False,
+    expand_services: bool = False,
 ) -> Picture:
     """The picture of an inventory (or of one of its clusters)."""
     pic = Picture()
@@ -123,8 +128,12 @@ def build(
         if c.namespace_arn:
             _namespace(pic, inventory, c.namespace_arn)
             pic.link(c.arn, "default namespace", _namespace_id(inventory, c.namespace_arn))
-        for s in inventory.services_in(c):
-            _service(pic, inventory, s, box, expand_tasks, linked_role)
+        in_cluster = inventory.services_in(c)
+        if len(in_cluster) > SERVICES_SHOWN and not expand_services and cluster is None:
+            _services_together(pic, inventory, c, in_cluster, box)
+        else:
+            for s in in_cluster:
+                _service(pic, inventory, s, box, expand_tasks, linked_role)
         for t in inventory.standalone_tasks(c):
             _task(pic, inventory, t, box)
             pic.link(c.arn, "runs", t.arn)
@@ -246,6 +255,29 @@ def _service(
     if s.namespace:
         _namespace(pic, inventory, s.namespace)
         pic.link(s.arn, "registered in namespace", _namespace_id(inventory, s.namespace))
+
+
+def _services_together(
+    pic: Picture, inventory: Inventory, c: r.Cluster, services: list[r.Service], box: str
+) -> None:
+    """One node for a cluster's many services: how many, and how many of their tasks run."""
+    running = desired = 0
+    for s in services:
+        desired += s.desired_count
+        running += sum(
+            t.last_status == "RUNNING" and t.desired_status != "STOPPED"
+            for t in inventory.tasks_of(s)
+        )
+    node = pic.add(
+        Node(
+            f"{c.arn}#services",
+            "services",
+            f"{len(services)} services",
+            box=box,
+            detail=f"tasks {running}/{desired} RUNNING · draw(cluster={c.name!r}) shows each",
+        )
+    )
+    pic.link(c.arn, "runs", node.id)
 
 
 def _task(

@@ -291,6 +291,6 @@ class Explorer(anywidget.AnyWidget):
 def explore(session_or_inventory: Any, **picture_options: Any) -> Explorer:
     """The clickable picture of an account: `ecskit.explore(session)`.
 
-    Options are `ecskit.draw`'s: expand_tasks, cluster, all_revisions.
+    Options are `ecskit.draw`'s: expand_tasks, expand_services, cluster, all_revisions.
     """
     return Explorer(session_or_inventory, **picture_options)

@@ -236,9 +236,46 @@ def _many_services(count: int):
 
 def test_a_large_picture_names_its_edges_in_tooltips() -> None:
     inventory = _many_services(200)  # 400 edges: runs + in subnet, each service
-    source = graph.to_digraph(inventory).source
+    source = graph.to_digraph(inventory, expand_services=True).source
     assert "label=runs" not in source and "tooltip=runs" in source
-    labelled = graph.to_digraph(inventory, edge_labels=True).source
+    labelled = graph.to_digraph(inventory, expand_services=True, edge_labels=True).source
     assert len(parse(labelled)[1]) == 400
     small = graph.to_digraph(_many_services(10)).source
     assert len(parse(small)[1]) == 20
+
+
+def test_a_cluster_of_many_services_is_one_node_until_asked() -> None:
+    from ecskit.graph.picture import SERVICES_SHOWN
+    from ecskit.inventory import records as r
+
+    big = "arn:aws:ecs:us-east-1:123456789012:cluster/big"
+    inventory = _many_services(SERVICES_SHOWN + 1)
+    for number, service in enumerate(inventory.services):
+        service.desired_count = 2
+        for status in ("RUNNING", "PENDING") if number == 0 else ("RUNNING", "RUNNING"):
+            inventory.tasks.add(
+                r.Task(
+                    arn=f"{service.arn}/task/{status}{len(inventory.tasks)}",
+                    cluster_arn=big,
+                    group=f"service:{service.name}",
+                    last_status=status,
+                    desired_status="RUNNING",
+                )
+            )
+    pic = graph.picture(inventory)
+    together = pic.nodes[f"{big}#services"]
+    assert together.name == f"{SERVICES_SHOWN + 1} services"
+    assert together.detail.startswith(f"tasks {2 * SERVICES_SHOWN + 1}/{2 * SERVICES_SHOWN + 2} ")
+    assert "draw(cluster='big')" in together.detail
+    assert (big, "runs", together.id) in pic.links
+    assert not any(n.kind in ("service", "tasks") for n in pic.nodes.values())
+    assert f"runs → services {SERVICES_SHOWN + 1} services" in graph.to_text(inventory)
+    # asked for: each service (and its tasks), whether by option or by naming the cluster
+    for pic in (
+        graph.picture(inventory, expand_services=True),
+        graph.picture(inventory, cluster="big"),
+    ):
+        assert sum(n.kind == "service" for n in pic.nodes.values()) == SERVICES_SHOWN + 1
+        assert f"{big}#services" not in pic.nodes
+    # at the limit, each service is drawn
+    assert f"{big}#services" not in graph.picture(_many_services(SERVICES_SHOWN)).nodes
