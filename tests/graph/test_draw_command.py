@@ -39,6 +39,27 @@ def test_the_endpoint_can_come_from_the_environment(session, account, capsys, mo
     assert node_id(account.service_tasks[0]) in capsys.readouterr().out
 
 
+def test_a_cluster_of_many_services_until_expand_services(session, capsys) -> None:
+    from ecskit.graph.picture import SERVICES_SHOWN
+
+    ecs = session.ecs
+    ecs.create_cluster(clusterName="big")
+    ecs.register_task_definition(
+        family="idle", containerDefinitions=[{"name": "a", "image": "busybox", "memory": 64}]
+    )
+    for number in range(SERVICES_SHOWN + 1):
+        ecs.create_service(
+            cluster="big", serviceName=f"s{number}", taskDefinition="idle", desiredCount=0
+        )
+    assert main(["draw", "--endpoint-url", session.endpoint_url]) == 0
+    out = capsys.readouterr().out
+    assert f"cluster big\n  runs → services {SERVICES_SHOWN + 1} services (tasks 0/0" in out
+    assert "service s0\n" not in out
+    assert main(["draw", "--endpoint-url", session.endpoint_url, "--expand-services"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"runs → service s{n}\n" in out for n in range(SERVICES_SHOWN + 1))
+
+
 @pytest.mark.exe
 def test_svg_and_png_files(session, account, tmp_path, capsys) -> None:
     svg, png = tmp_path / "account.svg", tmp_path / "account.png"
