@@ -77,6 +77,13 @@ def cluster_names(session: Any) -> list[str]:
     return sorted(resource_name(arn) for arn in arns)
 
 
+def auto_scaling_groups(session: Any) -> list[str]:
+    """The Auto Scaling groups' names, sorted (for "use an existing group")."""
+    with ops.plain_errors("list Auto Scaling groups"):
+        groups = _pages(session.autoscaling, "describe_auto_scaling_groups", "AutoScalingGroups")
+    return sorted(group["AutoScalingGroupName"] for group in groups)
+
+
 def namespaces(session: Any) -> list[dict[str, Any]]:
     """The namespaces list: Cloud Map id, short name, created (newest first)."""
     with ops.plain_errors("list namespaces"):

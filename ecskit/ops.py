@@ -180,6 +180,35 @@ def create_task_execution_role(session: Any, name: str = EXECUTION_ROLE_NAME) ->
     Trusts ecs-tasks.amazonaws.com and carries AmazonECSTaskExecutionRolePolicy, as the console's
     own `ecsTaskExecutionRole` does.
     """
+    return service_role(
+        session,
+        name,
+        trust=ECS_TASKS_TRUST,
+        policy=EXECUTION_ROLE_POLICY,
+        rights=EXECUTION_ROLE_RIGHTS,
+        description="Lets ECS pull images and send logs for your tasks.",
+    )
+
+
+def trust_policy(service: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+        ],
+    }
+
+
+def service_role(
+    session: Any,
+    name: str,
+    *,
+    trust: dict[str, Any],
+    policy: str,
+    rights: dict[str, Any],
+    description: str,
+) -> str:
+    """A role trusted by an AWS service with an AWS-managed policy attached (found if there)."""
     from .console import resource_name  # console reads through ops: imported here
 
     iam = session.iam
@@ -188,22 +217,20 @@ def create_task_execution_role(session: Any, name: str = EXECUTION_ROLE_NAME) ->
             arn = iam.get_role(RoleName=name)["Role"]["Arn"]
         except iam.exceptions.NoSuchEntityException:
             arn = iam.create_role(
-                RoleName=name,
-                AssumeRolePolicyDocument=json.dumps(ECS_TASKS_TRUST),
-                Description="Lets ECS pull images and send logs for your tasks.",
+                RoleName=name, AssumeRolePolicyDocument=json.dumps(trust), Description=description
             )["Role"]["Arn"]
         attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
-        if EXECUTION_ROLE_POLICY not in {p["PolicyArn"] for p in attached}:
+        if policy not in {p["PolicyArn"] for p in attached}:
             try:
-                iam.attach_role_policy(RoleName=name, PolicyArn=EXECUTION_ROLE_POLICY)
+                iam.attach_role_policy(RoleName=name, PolicyArn=policy)
             except iam.exceptions.NoSuchEntityException:
                 if getattr(session, "backend", "aws") == "aws":
                     raise
                 # moto loads AWS-managed policies only when asked: the same rights, inline
                 iam.put_role_policy(
                     RoleName=name,
-                    PolicyName=resource_name(EXECUTION_ROLE_POLICY),
-                    PolicyDocument=json.dumps(EXECUTION_ROLE_RIGHTS),
+                    PolicyName=resource_name(policy),
+                    PolicyDocument=json.dumps(rights),
                 )
         return str(arn)
 
@@ -313,85 +340,6 @@ def update_cluster(session: Any, body: dict[str, Any]) -> dict[str, Any]:
 def delete_cluster(session: Any, cluster: str) -> dict[str, Any]:
     with plain_errors(f"delete cluster {cluster!r}"):
         return session.ecs.delete_cluster(cluster=cluster)["cluster"]
-
-
-def create_ec2_capacity(
-    session: Any,
-    cluster: str,
-    *,
-    instance_type: str = "t3.micro",
-    desired: int = 1,
-    minimum: int = 0,
-    maximum: int = 2,
-    subnets: list[str] | None = None,
-    image_id: str = "ami-12c6146b",
-) -> str:
-    """Launch template + Auto Scaling group + capacity provider for `cluster`; the provider's name.
-
-    What the console makes when you pick "Amazon EC2 instances": the instances join the cluster
-    through ECS_CLUSTER in their user data. If a step fails, the steps before it are undone.
-    """
-    import base64
-
-    name = f"{cluster}-ec2"
-    user_data = base64.b64encode(
-        f"#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n".encode()
-    ).decode()
-    ec2, autoscaling = session.ec2, session.autoscaling
-    undo: list[Any] = []
-    try:
-        with plain_errors(f"create the EC2 capacity of cluster {cluster!r}"):
-            if not subnets:
-                subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]][:2]
-            ec2.create_launch_template(
-                LaunchTemplateName=name,
-                LaunchTemplateData={
-                    "ImageId": image_id,
-                    "InstanceType": instance_type,
-                    "UserData": user_data,
-                },
-            )
-            undo.append(lambda: ec2.delete_launch_template(LaunchTemplateName=name))
-            autoscaling.create_auto_scaling_group(
-                AutoScalingGroupName=name,
-                LaunchTemplate={"LaunchTemplateName": name, "Version": "$Latest"},
-                MinSize=minimum,
-                MaxSize=maximum,
-                DesiredCapacity=desired,
-                VPCZoneIdentifier=",".join(subnets),
-            )
-            undo.append(
-                lambda: autoscaling.delete_auto_scaling_group(
-                    AutoScalingGroupName=name, ForceDelete=True
-                )
-            )
-            group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])
-            arn = group["AutoScalingGroups"][0]["AutoScalingGroupARN"]
-            session.ecs.create_capacity_provider(
-                name=name,
-                autoScalingGroupProvider={
-                    "autoScalingGroupArn": arn,
-                    "managedScaling": {"status": "ENABLED", "targetCapacity": 100},
-                    "managedTerminationProtection": "DISABLED",
-                },
-            )
-    except OpError:
-        for step in reversed(undo):
-            with contextlib.suppress(Exception):
-                step()
-        raise
-    return name
-
-
-def registration_command(session: Any, cluster: str) -> str:
-    """The ECS Anywhere command to run on an external instance to join `cluster`."""
-    return (
-        'curl --proto "https" -o "/tmp/ecs-anywhere-install.sh" '
-        '"https://amazon-ecs-agent.s3.amazonaws.com/ecs-anywhere-install-latest.sh" && '
-        f'bash /tmp/ecs-anywhere-install.sh --region "{session.region}" '
-        f'--cluster "{cluster}" --activation-id "$ACTIVATION_ID" '
-        '--activation-code "$ACTIVATION_CODE"'
-    )
 
 
 # --- services and tasks ------------------------------------------------------------------

@@ -151,33 +151,6 @@ def test_cluster_service_scale_and_delete(session):
     assert ops.delete_cluster(session, "empty")["status"] == "INACTIVE"
 
 
-def test_ec2_capacity_makes_template_group_and_provider(session):
-    name = ops.create_ec2_capacity(session, "fleet", instance_type="t3.small", desired=1, maximum=3)
-    groups = session.autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])
-    group = groups["AutoScalingGroups"][0]
-    assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == (0, 1, 3)
-    providers = session.ecs.describe_capacity_providers(capacityProviders=[name])
-    assert (
-        providers["capacityProviders"][0]["autoScalingGroupProvider"]["autoScalingGroupArn"]
-        == (group["AutoScalingGroupARN"])
-    )
-    cluster = ops.create_cluster(session, {"clusterName": "fleet", "capacityProviders": [name]})
-    assert cluster["capacityProviders"] == [name]
-
-
-def test_ec2_capacity_failure_leaves_nothing_behind(session):
-    with pytest.raises(ops.OpError):
-        ops.create_ec2_capacity(session, "broken", subnets=["subnet-missing"])
-    templates = session.ec2.describe_launch_templates()["LaunchTemplates"]
-    assert templates == []
-    assert session.autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"] == []
-
-
-def test_registration_command_names_cluster_and_region(session):
-    command = ops.registration_command(session, "edge")
-    assert '--cluster "edge"' in command and f'--region "{session.region}"' in command
-
-
 def test_read_only_session_refuses_plainly():
     import ecskit
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import console, ops
+from .. import capacity, console, ops
 from ._fields import Field
 from ._form import Form
 
@@ -18,12 +18,13 @@ INFRASTRUCTURE = [
 ]
 EXPLAIN = {
     "FARGATE": "Serverless, pay as you go: no servers to manage, no capacity to plan.",
-    "EC2": "You choose the instance type and how many; an Auto Scaling group is the "
-    "capacity provider.",
-    "EXTERNAL": "Register your own servers or VMs: after creation, run the registration "
-    "command shown below on each of them.",
+    "EC2": "You choose the instance type and how many; an Auto Scaling group (a new one, or "
+    "one you have) is the capacity provider.",
+    "EXTERNAL": "Register your own servers or VMs: ecskit makes an SSM activation with the "
+    "cluster, then shows the registration command to run on each of them.",
 }
 NEW_NAMESPACE = "__new__"
+NEW_GROUP = ""
 
 
 class ClusterForm(Form):
@@ -38,6 +39,7 @@ class ClusterForm(Form):
     def __init__(self, session: Any = None) -> None:
         super().__init__(session)
         self.extra: dict[str, Any] = {}
+        self.activation: dict[str, str] | None = None  # the last EXTERNAL cluster's
         self.name = widgets.Text(placeholder="my-cluster", layout={"width": "300px"})
         self.infrastructure = widgets.Dropdown(options=INFRASTRUCTURE, value="FARGATE")
         self.infra_help = widgets.HTML()
@@ -52,9 +54,18 @@ class ClusterForm(Form):
         self.tags = widgets.Textarea(
             placeholder="key=value, one a line", layout={"width": "420px", "height": "60px"}
         )
+        self.group = widgets.Dropdown(
+            options=[("Create a new group", NEW_GROUP)], layout={"width": "300px"}
+        )
+        self.instances = widgets.BoundedIntText(
+            value=1, min=1, max=capacity.ACTIVATION_INSTANCES[1], layout={"width": "80px"}
+        )
+        self.days = widgets.BoundedIntText(
+            value=1, min=1, max=capacity.ACTIVATION_DAYS[1], layout={"width": "80px"}
+        )
         self.registration = widgets.HTML()
         self.registration.add_class("ecskit-registration-command")
-        self.ec2_box = widgets.HBox(
+        self.new_group_box = widgets.HBox(
             [
                 widgets.HTML("instance type"),
                 self.instance_type,
@@ -64,6 +75,17 @@ class ClusterForm(Form):
                 self.minimum,
                 widgets.HTML("max"),
                 self.maximum,
+            ]
+        )
+        self.ec2_box = widgets.VBox(
+            [widgets.HBox([widgets.HTML("Auto Scaling group"), self.group]), self.new_group_box]
+        )
+        self.external_box = widgets.HBox(
+            [
+                widgets.HTML("instances to register"),
+                self.instances,
+                widgets.HTML("activation valid for (days)"),
+                self.days,
             ]
         )
         self.fields = [
@@ -82,6 +104,14 @@ class ClusterForm(Form):
                 label="EC2 capacity",
                 name="ec2-capacity",
             ),
+            Field(
+                # not a CreateCluster key: the SSM activation made with the cluster
+                "externalInstances",
+                self.external_box,
+                label="External instances",
+                help="How many servers may register with the activation, and until when.",
+                name="external-instances",
+            ),
             Field("settings", self.insights, label="Monitoring", name="container-insights"),
             Field(
                 "serviceConnectDefaults",
@@ -99,11 +129,16 @@ class ClusterForm(Form):
             self.desired,
             self.minimum,
             self.maximum,
+            self.group,
+            self.instances,
+            self.days,
             self.insights,
             self.namespace,
             self.tags,
         )
+        self._groups_read = False
         self.infrastructure.observe(self._infrastructure_changed, names="value")
+        self.group.observe(self._group_changed, names="value")
         with self.holding():
             self.refresh_namespaces()
             self._infrastructure_changed()
@@ -111,6 +146,16 @@ class ClusterForm(Form):
     def on_create(self, callback: Any, remove: bool = False) -> None:
         """Call `callback(cluster)` after the cluster is created."""
         self._on(callback, remove)
+
+    def refresh_groups(self) -> None:
+        """List the account's Auto Scaling groups under "Auto Scaling group"."""
+        groups = self.read(lambda: console.auto_scaling_groups(self.session), [])
+        current = self.group.value
+        self.group.options = [("Create a new group", NEW_GROUP)] + [(g, g) for g in groups]
+        self.group.value = current if current in groups else NEW_GROUP
+
+    def _group_changed(self, _: Any = None) -> None:
+        self.new_group_box.layout.display = "" if self.group.value == NEW_GROUP else "none"
 
     def refresh_namespaces(self) -> None:
         spaces = self.read(lambda: console.namespaces(self.session), [])
@@ -125,7 +170,11 @@ class ClusterForm(Form):
         self.infra_help.value = (
             f'<span style="color:#555;font-size:12px">{escape(EXPLAIN[kind])}</span>'
         )
-        self.fields[2].box.layout.display = "" if kind == "EC2" else "none"
+        self.field("ec2Capacity").box.layout.display = "" if kind == "EC2" else "none"
+        self.field("externalInstances").box.layout.display = "" if kind == "EXTERNAL" else "none"
+        if kind == "EC2" and not self._groups_read:
+            self._groups_read = True  # read once, when first wanted (refresh_groups() re-reads)
+            self.refresh_groups()
         self._changed()
 
     @property
@@ -140,15 +189,8 @@ class ClusterForm(Form):
             body["capacityProviders"] = ["FARGATE", "FARGATE_SPOT"]
         elif kind == "EC2":
             body["capacityProviders"] = [self.provider_name]
-            if not self.instance_type.value.strip():
-                self.bad("ec2Capacity", "EC2 capacity needs an instance type, like t3.micro.")
-            if not self.minimum.value <= self.desired.value <= self.maximum.value:
-                self.bad(
-                    "ec2Capacity",
-                    "EC2 capacity: desired must be between min and max "
-                    f"(now min {self.minimum.value}, desired {self.desired.value}, "
-                    f"max {self.maximum.value}).",
-                )
+            if self.group.value == NEW_GROUP:  # an existing group keeps its own sizes
+                self._check_new_group()
         body["settings"] = [
             {"name": "containerInsights", "value": "enabled" if self.insights.value else "disabled"}
         ]
@@ -170,6 +212,17 @@ class ClusterForm(Form):
             body["tags"] = tags
         body.update(self.extra)
         return body
+
+    def _check_new_group(self) -> None:
+        if not self.instance_type.value.strip():
+            self.bad("ec2Capacity", "EC2 capacity needs an instance type, like t3.micro.")
+        if not self.minimum.value <= self.desired.value <= self.maximum.value:
+            self.bad(
+                "ec2Capacity",
+                "EC2 capacity: desired must be between min and max "
+                f"(now min {self.minimum.value}, desired {self.desired.value}, "
+                f"max {self.maximum.value}).",
+            )
 
     def load(self, body: dict[str, Any]) -> None:
         known = ("clusterName", "capacityProviders", "settings", "serviceConnectDefaults", "tags")
@@ -193,10 +246,14 @@ class ClusterForm(Form):
 
     def send_request(self, body: dict[str, Any]) -> Any:
         name = body["clusterName"]
+        kind = self.infrastructure.value
         if self.namespace.value == NEW_NAMESPACE:
             ops.create_namespace(self.session, name)
-        if self.infrastructure.value == "EC2":
-            ops.create_ec2_capacity(
+        provider = None
+        if kind == "EC2" and self.group.value != NEW_GROUP:
+            provider = capacity.use_auto_scaling_group(self.session, name, self.group.value)
+        elif kind == "EC2":
+            provider = capacity.create_ec2_capacity(
                 self.session,
                 name,
                 instance_type=self.instance_type.value.strip(),
@@ -204,15 +261,33 @@ class ClusterForm(Form):
                 minimum=self.minimum.value,
                 maximum=self.maximum.value,
             )
-        return ops.create_cluster(self.session, body)
+        try:
+            cluster = ops.create_cluster(self.session, body)
+        except ops.OpError:
+            if provider is not None:  # nothing half-made: the capacity goes with the cluster
+                capacity.delete_ec2_capacity(
+                    self.session, provider, group=self.group.value == NEW_GROUP
+                )
+            raise
+        self.activation = None
+        if kind == "EXTERNAL":
+            try:
+                self.activation = capacity.create_activation(
+                    self.session, name, instances=self.instances.value, days=self.days.value
+                )
+            except ops.OpError as error:
+                ops.delete_cluster(self.session, name)
+                raise ops.OpError(error.message, error.code, "externalInstances") from None
+        return cluster
 
     def done(self, answer: Any) -> str:
         name = answer["clusterName"]
         if self.infrastructure.value == "EXTERNAL":
-            command = ops.registration_command(self.session, name)
+            command = capacity.registration_command(self.session, name, self.activation)
             self.registration.value = (
-                "<b>Register an external instance</b> (create an SSM activation first, then run "
-                f"on each server):<pre>{escape(command)}</pre>"
+                f"<b>Register external instances</b> (up to {self.instances.value}, within "
+                f"{self.days.value} day{'s' if self.days.value > 1 else ''}): run on each "
+                f"server, as root:<pre>{escape(command)}</pre>"
             )
         self.refresh_namespaces()
         return f'Created cluster <b class="ecskit-created">{escape(name)}</b>.'

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+from ecskit import ops
 from ecskit.widgets import ClusterForm
+
+
+def a_group(session, name="mine"):
+    """An Auto Scaling group the user already has."""
+    session.ec2.create_launch_template(
+        LaunchTemplateName=name, LaunchTemplateData={"ImageId": "ami-12c6146b"}
+    )
+    subnet = session.ec2.describe_subnets()["Subnets"][0]["SubnetId"]
+    session.autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName=name,
+        LaunchTemplate={"LaunchTemplateName": name},
+        MinSize=0,
+        MaxSize=1,
+        VPCZoneIdentifier=subnet,
+    )
 
 
 def test_fargate_cluster_with_insights_new_namespace_and_tags(session):
@@ -72,12 +88,74 @@ def test_bad_tag_line_is_shown_beside_tags_and_nothing_is_made(session):
     assert session.ecs.list_clusters()["clusterArns"] == []
 
 
-def test_external_cluster_shows_the_registration_command(session):
+def test_ec2_cluster_on_an_existing_group(session):
+    a_group(session)
+    form = ClusterForm(session)
+    form.name.value = "shop"
+    form.infrastructure.value = "EC2"
+    assert [value for _, value in form.group.options] == ["", "mine"]
+    assert form.new_group_box.layout.display in (None, "")
+    form.group.value = "mine"
+    assert form.new_group_box.layout.display == "none"
+    form.desired.value, form.maximum.value = 5, 2  # hidden, and not the group's: not checked
+    assert form.errors == [], form.problems
+    form.submit.click()
+    assert "ecskit-created" in form.result.value, form.result.value
+    cluster = session.ecs.describe_clusters(clusters=["shop"])["clusters"][0]
+    assert cluster["capacityProviders"] == ["shop-ec2"]
+    provider = session.ecs.describe_capacity_providers(capacityProviders=["shop-ec2"])
+    group_arn = provider["capacityProviders"][0]["autoScalingGroupProvider"]["autoScalingGroupArn"]
+    assert group_arn.endswith("autoScalingGroupName/mine")
+    templates = session.ec2.describe_launch_templates()["LaunchTemplates"]
+    assert [t["LaunchTemplateName"] for t in templates] == ["mine"]
+
+
+def test_a_group_already_serving_a_provider_is_refused_beside_the_field(session):
+    a_group(session)
+    first = ClusterForm(session)
+    first.name.value, first.infrastructure.value = "shop", "EC2"
+    first.group.value = "mine"
+    first.submit.click()
+    form = ClusterForm(session)
+    form.name.value, form.infrastructure.value = "other", "EC2"
+    form.group.value = "mine"
+    form.submit.click()
+    assert "already the capacity of the capacity provider &#x27;shop-ec2&#x27;" in form.result.value
+    assert "already the capacity" in form.field("ec2Capacity").problems_html.value
+    clusters = session.ecs.list_clusters()["clusterArns"]
+    assert [arn.rsplit("/", 1)[-1] for arn in clusters] == ["shop"]
+
+
+def test_capacity_is_undone_when_the_cluster_cannot_be_made(session, monkeypatch):
+    def refuse(session, body):
+        raise ops.OpError("Could not create cluster: no.", "ClientException")
+
+    monkeypatch.setattr(ops, "create_cluster", refuse)
+    form = ClusterForm(session)
+    form.name.value, form.infrastructure.value = "fleet", "EC2"
+    form.submit.click()
+    assert "Could not create cluster: no." in form.result.value
+    assert session.autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"] == []
+    assert session.ec2.describe_launch_templates()["LaunchTemplates"] == []
+    providers = session.ecs.describe_capacity_providers()["capacityProviders"]
+    assert all(p["name"] != "fleet-ec2" or p["status"] == "INACTIVE" for p in providers)
+
+
+def test_external_cluster_gets_an_activation_and_the_whole_command(session):
     form = ClusterForm(session)
     form.name.value = "edge"
+    assert form.field("externalInstances").box.layout.display == "none"
     form.infrastructure.value = "EXTERNAL"
+    assert form.field("externalInstances").box.layout.display == ""
+    form.instances.value, form.days.value = 3, 7
     form.submit.click()
-    assert '--cluster "edge"' in form.registration.value.replace("&quot;", '"')
+    assert "ecskit-created" in form.result.value, form.result.value
+    command = form.registration.value.replace("&quot;", '"')
+    assert '--cluster "edge"' in command and f'--region "{session.region}"' in command
+    assert f'--activation-id "{form.activation["ActivationId"]}"' in command
+    assert f'--activation-code "{form.activation["ActivationCode"]}"' in command
+    assert "up to 3, within 7 days" in command
+    assert session.iam.get_role(RoleName="ecsAnywhereRole")["Role"]["RoleName"] == "ecsAnywhereRole"
 
 
 def test_bad_cluster_name_is_shown_beside_the_name_and_nothing_is_made(session):
