@@ -28,6 +28,7 @@ _EXPORTS = {
     "ClusterForm": "ecskit.widgets",
     "ServiceForm": "ecskit.widgets",
     "RunTaskForm": "ecskit.widgets",
+    "UpdateServiceForm": "ecskit.widgets",
     "ClustersView": "ecskit.widgets",
     "NamespacesView": "ecskit.widgets",
     "TaskDefinitionsView": "ecskit.widgets",

@@ -77,6 +77,13 @@ def cluster_names(session: Any) -> list[str]:
     return sorted(resource_name(arn) for arn in arns)
 
 
+def service_names(session: Any, cluster: str) -> list[str]:
+    """The names of a cluster's services, sorted (for pickers)."""
+    with ops.plain_errors(f"list the services of cluster {cluster}"):
+        arns = _pages(session.ecs, "list_services", "serviceArns", cluster=cluster)
+    return sorted(resource_name(arn) for arn in arns)
+
+
 def auto_scaling_groups(session: Any) -> list[str]:
     """The Auto Scaling groups' names, sorted (for "use an existing group")."""
     with ops.plain_errors("list Auto Scaling groups"):

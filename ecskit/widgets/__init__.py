@@ -17,6 +17,7 @@ _EXPORTS = {
     "ClusterForm": ".cluster_form",
     "ServiceForm": ".service_form",
     "RunTaskForm": ".run_task_form",
+    "UpdateServiceForm": ".update_service_form",
     "ClustersView": ".clusters_view",
     "NamespacesView": ".namespaces_view",
     "TaskDefinitionsView": ".task_definitions_view",
