@@ -6,7 +6,8 @@
   Cloud Map instance; a cluster's `serviceConnectDefaults` namespace is created by name if needed.
 - With Container Insights on, the cluster's tasks publish to `ECS/ContainerInsights` each minute
   of sandbox time, with the documented dimensions (ClusterName; ClusterName+ServiceName;
-  ClusterName+TaskDefinitionFamily).
+  ClusterName+TaskDefinitionFamily): CPU and memory, network (bridge and awsvpc tasks) and
+  storage, task, service, deployment and container instance counts.
 - awslogs containers write a start and a stop line to `prefix/container/task-id`.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import datetime, timezone
 from typing import Any
 
 from .lifecycle import PENDING_STATES, _dt
@@ -110,9 +112,7 @@ class Integrations:
                 data = []
                 for cluster in backend.clusters.values():
                     if cluster.status == "ACTIVE" and _insights_on(cluster):
-                        # moto compares naive UTC datetimes
-                        at = _dt(now).replace(tzinfo=None)
-                        data += _cluster_metrics(backend, cluster, at)
+                        data += _cluster_metrics(backend, cluster, now)
                 if data:
                     cw = cloudwatch_backends[account][region]
                     for start in range(0, len(data), 500):
@@ -145,15 +145,46 @@ def _insights_on(cluster: Any) -> bool:
     )
 
 
-def _cluster_metrics(backend: Any, cluster: Any, at: Any) -> list[dict[str, Any]]:
-    """CpuUtilized, CpuReserved, MemoryUtilized, MemoryReserved and the task/service counts."""
+# A quiet container, since nothing loads it in a sandbox: a steady share of what its task reserves,
+# a trickle of network traffic, and disk reads and writes that add up while it runs.
+CPU_USED, MEMORY_USED = 0.10, 0.25
+RX_PER_SECOND, TX_PER_SECOND = 2048.0, 1024.0
+READ_PER_SECOND, WRITE_PER_SECOND = 512.0, 256.0
+# CloudWatch's units (the Container Insights metrics reference): storage is in Bytes/Second even
+# though the values are cumulative bytes, as the reference notes.
+UNITS = {
+    "CpuReserved": "None",
+    "CpuUtilized": "None",
+    "MemoryReserved": "Megabytes",
+    "MemoryUtilized": "Megabytes",
+    "NetworkRxBytes": "Bytes/Second",
+    "NetworkTxBytes": "Bytes/Second",
+    "StorageReadBytes": "Bytes/Second",
+    "StorageWriteBytes": "Bytes/Second",
+}
+
+
+def _cluster_metrics(backend: Any, cluster: Any, now: float) -> list[dict[str, Any]]:
+    """Container Insights' cluster, service and family metrics: CPU, memory, network, storage,
+    task, service, deployment and container instance counts."""
     groups: dict[tuple[tuple[str, str], ...], dict[str, float]] = {}
     base = (("ClusterName", cluster.name),)
+    network_modes: dict[str, str] = {}
 
     def add(key: tuple[tuple[str, str], ...], name: str, value: float) -> None:
         groups.setdefault(key, {}).setdefault(name, 0.0)
         groups[key][name] += value
 
+    def network_mode(arn: str) -> str:
+        if arn not in network_modes:
+            try:
+                mode = backend.describe_task_definition(arn).network_mode
+            except Exception:  # a revision gone from the store: no network figures for it
+                mode = "none"
+            network_modes[arn] = mode or "bridge"  # ECS's default on EC2
+        return network_modes[arn]
+
+    at = _dt(now).replace(tzinfo=None)  # moto compares naive UTC datetimes
     for task in backend.tasks.get(cluster.name, {}).values():
         status = task._status
         service = task.group[len("service:") :] if task.group.startswith("service:") else None
@@ -165,26 +196,30 @@ def _cluster_metrics(backend: Any, cluster: Any, at: Any) -> list[dict[str, Any]
             add(key, "TaskCount", 0)
             if status == "RUNNING":
                 cpu, memory = float(task.cpu or 0), float(task.memory or 0)
-                # a quiet container: a steady 10% of CPU, 25% of memory (no load in a sandbox)
                 add(key, "RunningTaskCount", 1)
                 add(key, "TaskCount", 1)
                 add(key, "CpuReserved", cpu)
-                add(key, "CpuUtilized", round(cpu * 0.10, 2))
+                add(key, "CpuUtilized", round(cpu * CPU_USED, 2))
                 add(key, "MemoryReserved", memory)
-                add(key, "MemoryUtilized", round(memory * 0.25, 2))
+                add(key, "MemoryUtilized", round(memory * MEMORY_USED, 2))
+                # network figures only for bridge and awsvpc tasks (the metrics reference)
+                if network_mode(task.task_definition_arn) in ("bridge", "awsvpc"):
+                    add(key, "NetworkRxBytes", RX_PER_SECOND)
+                    add(key, "NetworkTxBytes", TX_PER_SECOND)
+                running = _seconds_since(getattr(task, "started_at", None), now)
+                add(key, "StorageReadBytes", round(running * READ_PER_SECOND))
+                add(key, "StorageWriteBytes", round(running * WRITE_PER_SECOND))
             elif status in PENDING_STATES:
                 add(key, "PendingTaskCount", 1)
     services = [s for s in backend.services.values() if s.cluster_name == cluster.name]
     add(base, "ServiceCount", sum(1 for s in services if s.status == "ACTIVE"))
+    instances = backend.container_instances.get(cluster.name, {}).values()
+    add(base, "ContainerInstanceCount", sum(1 for i in instances if i.status == "ACTIVE"))
     for service in services:
         if service.status == "ACTIVE":
-            add((*base, ("ServiceName", service.name)), "DesiredTaskCount", service.desired_count)
-    units = {
-        "CpuReserved": "None",
-        "CpuUtilized": "None",
-        "MemoryReserved": "Megabytes",
-        "MemoryUtilized": "Megabytes",
-    }
+            key = (*base, ("ServiceName", service.name))
+            add(key, "DesiredTaskCount", service.desired_count)
+            add(key, "DeploymentCount", len(service.deployments or []))
     data = []
     for key, values in groups.items():
         dimensions = [{"Name": n, "Value": v} for n, v in key]
@@ -195,10 +230,18 @@ def _cluster_metrics(backend: Any, cluster: Any, at: Any) -> list[dict[str, Any]
                     "Dimensions": dimensions,
                     "Timestamp": at,
                     "Value": value,
-                    "Unit": units.get(name, "Count"),
+                    "Unit": UNITS.get(name, "Count"),
                 }
             )
     return data
+
+
+def _seconds_since(when: Any, now: float) -> float:
+    if not isinstance(when, datetime):
+        return 0.0
+    if when.tzinfo is None:  # moto's own datetimes are naive UTC
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, now - when.timestamp())
 
 
 def _elbv2(backend: Any) -> Any:

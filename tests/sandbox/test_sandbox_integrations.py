@@ -101,6 +101,47 @@ def test_container_insights_publishes_task_metrics(manual, network, kit) -> None
     assert max(d["Maximum"] for d in stats) == 2
 
 
+def test_container_insights_network_and_storage_as_the_reference_lists(manual, network, kit):
+    """The seed's Container Insights list: CPU and memory, network transmit and receive (bridge
+    and awsvpc tasks), storage read and write, task, service and container instance counts."""
+    ecs, cw = manual.ecs, manual.cloudwatch
+    ecs.create_cluster(
+        clusterName="shop", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    kit.fargate_definition(ecs)
+    kit.fargate_service(ecs, network, count=2)
+    manual.sandbox.settle()
+    for _ in range(3):  # three publishes, a minute apart
+        manual.sandbox.advance(61)
+        ecs.list_clusters()
+    names = {m["MetricName"] for m in cw.list_metrics(Namespace="ECS/ContainerInsights")["Metrics"]}
+    wanted = {"NetworkRxBytes", "NetworkTxBytes", "StorageReadBytes", "StorageWriteBytes"}
+    assert wanted | {"ContainerInstanceCount", "DeploymentCount"} <= names
+    web = [{"Name": "ClusterName", "Value": "shop"}, {"Name": "ServiceName", "Value": "web"}]
+
+    def points(name: str, statistic: str = "Average") -> list[float]:
+        now = datetime.now(timezone.utc) + timedelta(days=1)
+        answer = cw.get_metric_statistics(
+            Namespace="ECS/ContainerInsights",
+            MetricName=name,
+            Dimensions=web,
+            StartTime=now - timedelta(days=2),
+            EndTime=now,
+            Period=60,
+            Statistics=[statistic],
+        )["Datapoints"]
+        return [d[statistic] for d in sorted(answer, key=lambda d: d["Timestamp"])]
+
+    # two awsvpc tasks: twice one task's steady rates
+    assert set(points("NetworkRxBytes")) == {4096.0}
+    assert set(points("NetworkTxBytes")) == {2048.0}
+    # storage is cumulative: it grows from one minute to the next
+    reads = points("StorageReadBytes")
+    assert len(reads) == 3 and reads[0] < reads[1] < reads[2]
+    assert points("StorageWriteBytes")[-1] == reads[-1] / 2
+    assert set(points("DeploymentCount")) == {1.0}
+
+
 def test_awslogs_containers_write_to_prefix_container_task_id(ecs_session, network) -> None:
     ecs, logs = ecs_session.ecs, ecs_session.logs
     logs.create_log_group(logGroupName="/ecs/web")
