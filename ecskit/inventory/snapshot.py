@@ -193,7 +193,7 @@ class EcsPass:
         for item in answer.get("services", []):
             vpc = (item.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
             balancers = item.get("loadBalancers", [])
-            connect = item.get("serviceConnectConfiguration") or {}
+            connect = _service_connect(item)
             self.inv.services.add(
                 r.Service(
                     raw=item,
@@ -384,3 +384,12 @@ def _families(inventory: Inventory) -> None:
                 inactive=sum(x.status == "INACTIVE" for x in revisions),
             )
         )
+
+
+def _service_connect(service: dict[str, Any]) -> dict[str, Any]:
+    """A service's Service Connect settings: ECS answers them in its deployments (the PRIMARY
+    one is what runs), not at the service's top level."""
+    deployments = service.get("deployments") or []
+    primary = next((d for d in deployments if d.get("status") == "PRIMARY"), None)
+    found = (primary or {}).get("serviceConnectConfiguration")
+    return found or service.get("serviceConnectConfiguration") or {}

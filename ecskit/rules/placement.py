@@ -3,6 +3,7 @@ for services and run-task."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import docs, strategy
@@ -48,6 +49,22 @@ EXTERNAL = rule(
     "Services on external instances (ECS Anywhere) use no load balancers, service discovery "
     "or Service Connect.",
     docs.ANYWHERE,
+)
+CLIENT_ALIAS = rule(
+    "service-connect.client-alias",
+    ERROR,
+    ("service", "update-service"),
+    "Each Service Connect service has exactly one client alias, with a port from 1 to 65535; its "
+    "dnsName, if given, is up to 127 lowercase letters, digits, _, - and ., not starting with -.",
+    docs.SERVICE_CONNECT_CLIENT_ALIAS,
+)
+DISCOVERY_NAME = rule(
+    "service-connect.discovery-name",
+    ERROR,
+    ("service", "update-service"),
+    "A Service Connect discoveryName is up to 64 lowercase letters, digits, _ and -, not "
+    "starting with -.",
+    docs.SERVICE_CONNECT_SERVICE,
 )
 PORT_NAME = rule(
     "service-connect.port-name",
@@ -121,6 +138,7 @@ def run(
             )
     if kind in ("service", "update-service"):
         _external(body, out)
+        _service_connect_names(body, out)
         if revision is not None:
             _service_connect(body, revision, out)
 
@@ -138,6 +156,54 @@ def _external(body: dict[str, Any], out: list[Problem]) -> None:
             out.append(
                 EXTERNAL.at(name, f"Services on external instances cannot use {name}: remove it.")
             )
+
+
+DNS_NAME = re.compile(r"^[a-z0-9_.][a-z0-9_.-]{0,126}$")
+DISCOVERY = re.compile(r"^[a-z0-9_][a-z0-9_-]{0,63}$")
+
+
+def _service_connect_names(body: dict[str, Any], out: list[Problem]) -> None:
+    """The names and ports other services connect with (ServiceConnectService, ClientAlias)."""
+    connect = as_dict(body.get("serviceConnectConfiguration"))
+    for index, item in dicts(connect.get("services")):
+        at = f"serviceConnectConfiguration.services[{index}]"
+        discovery = item.get("discoveryName")
+        if discovery is not None and not DISCOVERY.match(as_str(discovery)):
+            out.append(
+                DISCOVERY_NAME.at(
+                    f"{at}.discoveryName",
+                    f"discoveryName {discovery!r} must be up to 64 lowercase letters, digits, _ "
+                    "and -, not starting with - (or leave it out: the port name is used).",
+                )
+            )
+        aliases = as_list(item.get("clientAliases"))
+        if len(aliases) != 1:
+            out.append(
+                CLIENT_ALIAS.at(
+                    f"{at}.clientAliases",
+                    f"Give exactly one client alias (a port, and optionally a DNS name) for other "
+                    f"services to connect to; there are {len(aliases)}.",
+                )
+            )
+        for number, alias in dicts(aliases):
+            port = alias.get("port")
+            if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+                out.append(
+                    CLIENT_ALIAS.at(
+                        f"{at}.clientAliases[{number}].port",
+                        f"The client alias port must be a whole number from 1 to 65535 "
+                        f"(not {port!r}): the port other services connect to.",
+                    )
+                )
+            dns = alias.get("dnsName")
+            if dns is not None and not DNS_NAME.match(as_str(dns)):
+                out.append(
+                    CLIENT_ALIAS.at(
+                        f"{at}.clientAliases[{number}].dnsName",
+                        f"The DNS name {dns!r} must be up to 127 lowercase letters, digits, _, - "
+                        "and ., not starting with - (like web or web.shop.local).",
+                    )
+                )
 
 
 def _service_connect(body: dict[str, Any], revision: dict[str, Any], out: list[Problem]) -> None:

@@ -369,6 +369,9 @@ class Scheduler:
             "capacityProviderStrategy": strategy,
             "platformVersion": service.platform_version,
             "networkConfiguration": service.network_configuration or None,
+            # Service Connect is a deployment's setting (DescribeServices shows it there only)
+            "serviceConnectConfiguration": getattr(service, "service_connect_configuration", None)
+            or None,
             "rolloutState": "IN_PROGRESS",
             "rolloutStateReason": "ECS deployment in progress.",
         }

@@ -33,6 +33,23 @@ class ServiceForm(DeploymentForm):
         self.lb_container = widgets.Text(placeholder="container name")
         self.lb_port = widgets.BoundedIntText(value=80, min=1, max=65535, layout={"width": "90px"})
         self.namespace = widgets.Dropdown(options=[("None", "")], layout={"width": "300px"})
+        # Service Connect, server side: the named port others reach, and the name and port they use
+        self.connect_port_name = widgets.Dropdown(
+            options=[("Client only", "")], layout={"width": "220px"}
+        )
+        self.connect_dns = widgets.Text(placeholder="DNS name, e.g. web", layout={"width": "220px"})
+        self.connect_port = widgets.BoundedIntText(
+            value=80, min=1, max=65535, layout={"width": "90px"}
+        )
+        self.connect_box = widgets.HBox(
+            [
+                widgets.HTML("available as"),
+                self.connect_port_name,
+                self.connect_dns,
+                widgets.HTML("port"),
+                self.connect_port,
+            ]
+        )
         self.scale_to = widgets.BoundedIntText(value=1, min=0, max=5000, layout={"width": "90px"})
         self.scale_button = widgets.Button(description="Scale")
         self.scale_button.add_class("ecskit-scale")
@@ -59,9 +76,18 @@ class ServiceForm(DeploymentForm):
                 label="Service Connect namespace",
                 name="namespace",
             ),
+            Field(
+                "serviceConnectConfiguration.services",
+                self.connect_box,
+                label="Service Connect endpoint",
+                help="To let other services connect to this one: a named port of the revision, "
+                "and the DNS name and port they use (no DNS name: portName.namespace).",
+                name="service-connect-endpoint",
+            ),
         ]
         boxes = [field.box for field in self.fields]
         self.layout_children([*boxes[:5], self.network_box, *boxes[10:], self.manage])
+        self.field("serviceConnectConfiguration.services").box.layout.display = "none"
         self.watch(
             self.service_name,
             self.desired,
@@ -69,9 +95,16 @@ class ServiceForm(DeploymentForm):
             self.lb_container,
             self.lb_port,
             self.namespace,
+            self.connect_port_name,
+            self.connect_dns,
+            self.connect_port,
         )
+        self.revision.observe(lambda _: self._port_names(), names="value")
+        self.namespace.observe(lambda _: self._connect_shown(), names="value")
+        self.connect_port_name.observe(self._port_chosen, names="value")
         self.start()
         self.refresh_connections()
+        self._port_names()
 
     def on_create(self, callback: Any, remove: bool = False) -> None:
         """Call `callback(service)` after the service is created."""
@@ -86,6 +119,36 @@ class ServiceForm(DeploymentForm):
                 [("None", "")] + [(g["name"], g["arn"]) for g in groups],
             )
             self._keep(self.namespace, [("None", "")] + [(n["name"], n["arn"]) for n in spaces])
+
+    def _connect_shown(self) -> None:
+        shown = bool(self.namespace.value)
+        self.field("serviceConnectConfiguration.services").box.layout.display = (
+            "" if shown else "none"
+        )
+
+    def _named_ports(self) -> dict[str, int]:
+        """The revision's named port mappings: {name: containerPort}."""
+        return {
+            str(mapping["name"]): int(mapping.get("containerPort") or 0)
+            for container in (self.described() or {}).get("containerDefinitions") or []
+            for mapping in container.get("portMappings") or []
+            if mapping.get("name")
+        }
+
+    def _port_names(self) -> None:
+        ports = self._named_ports()
+        with self.holding():
+            self._keep(
+                self.connect_port_name, [("Client only", "")] + [(n, n) for n in sorted(ports)]
+            )
+            if self.connect_port_name.value not in ports:
+                self.connect_port_name.value = ""
+            self._connect_shown()
+
+    def _port_chosen(self, _: Any = None) -> None:
+        port = self._named_ports().get(self.connect_port_name.value)
+        if port:
+            self.connect_port.value = port
 
     def build(self) -> dict[str, Any]:
         body = self.placement()
@@ -106,6 +169,13 @@ class ServiceForm(DeploymentForm):
                 "enabled": True,
                 "namespace": self.namespace.value,
             }
+            if self.connect_port_name.value:
+                alias: dict[str, Any] = {"port": int(self.connect_port.value)}
+                if self.connect_dns.value.strip():
+                    alias["dnsName"] = self.connect_dns.value.strip()
+                body["serviceConnectConfiguration"]["services"] = [
+                    {"portName": self.connect_port_name.value, "clientAliases": [alias]}
+                ]
         return body
 
     def load(self, body: dict[str, Any]) -> None:
@@ -128,6 +198,16 @@ class ServiceForm(DeploymentForm):
                 if not match:
                     self.namespace.options = [*self.namespace.options, (wanted, wanted)]
                 self.namespace.value = match[0] if match else wanted
+            served = (connect.get("services") or [{}])[0]
+            if served.get("portName"):
+                name = served["portName"]
+                if name not in [v for _, v in self.connect_port_name.options]:
+                    self.connect_port_name.options = [*self.connect_port_name.options, (name, name)]
+                self.connect_port_name.value = name
+                alias = (served.get("clientAliases") or [{}])[0]
+                self.connect_dns.value = str(alias.get("dnsName") or "")
+                if alias.get("port"):
+                    self.connect_port.value = int(alias["port"])
 
     def send_request(self, body: dict[str, Any]) -> Any:
         return ops.create_service(self.session, body)

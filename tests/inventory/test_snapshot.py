@@ -9,6 +9,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 import ecskit
+from ecskit import graph
 from ecskit.inventory import Inventory, snapshot
 from ecskit.inventory.records import parse_image
 
@@ -187,3 +188,24 @@ def test_progress_bar_can_be_forced(session, account, capsys) -> None:
     inv = snapshot(session, progress=True)
     assert len(inv.services) == 1
     assert "ecskit snapshot" in capsys.readouterr().err
+
+
+def test_a_service_connect_namespace_is_read_from_the_deployment(session, account) -> None:
+    """ECS answers serviceConnectConfiguration in a service's deployments, not at its top level."""
+    network = {"awsvpcConfiguration": {"subnets": account.subnets[:1]}}
+    session.ecs.create_service(
+        cluster="shop",
+        serviceName="api",
+        taskDefinition=account.revisions[1],
+        desiredCount=0,
+        launchType="FARGATE",
+        networkConfiguration=network,
+        serviceConnectConfiguration={"enabled": True, "namespace": account.namespace_arn},
+    )
+    raw = session.ecs.describe_services(cluster="shop", services=["api"])["services"][0]
+    assert "serviceConnectConfiguration" not in raw
+    inventory = snapshot(session, progress=False)
+    api = next(s for s in inventory.services if s.name == "api")
+    assert api.namespace == account.namespace_arn
+    pic = graph.picture(inventory)
+    assert (api.arn, "registered in namespace", account.namespace_arn) in pic.links

@@ -685,6 +685,54 @@ CASES = [
         "serviceConnectConfiguration.services[0].portName",
         REVISION,
     ),
+    *(
+        (
+            "service-connect.client-alias",
+            "service",
+            service,
+            {"serviceConnectConfiguration": {"enabled": True, "services": [sc]}},
+            path,
+            None,
+        )
+        for sc, path in (
+            ({"portName": "web"}, "serviceConnectConfiguration.services[0].clientAliases"),
+            (
+                {"portName": "web", "clientAliases": [{"port": 80}, {"port": 81}]},
+                "serviceConnectConfiguration.services[0].clientAliases",
+            ),
+            (
+                {"portName": "web", "clientAliases": [{"port": 0}]},
+                "serviceConnectConfiguration.services[0].clientAliases[0].port",
+            ),
+            (
+                {"portName": "web", "clientAliases": [{"port": 80, "dnsName": "Web Shop"}]},
+                "serviceConnectConfiguration.services[0].clientAliases[0].dnsName",
+            ),
+            (
+                {"portName": "web", "clientAliases": [{"port": 80, "dnsName": "-web"}]},
+                "serviceConnectConfiguration.services[0].clientAliases[0].dnsName",
+            ),
+        )
+    ),
+    (
+        "service-connect.discovery-name",
+        "update-service",
+        update_service,
+        {
+            "serviceConnectConfiguration": {
+                "enabled": True,
+                "services": [
+                    {
+                        "portName": "web",
+                        "discoveryName": "web.shop",
+                        "clientAliases": [{"port": 80}],
+                    }
+                ],
+            }
+        },
+        "serviceConnectConfiguration.services[0].discoveryName",
+        None,
+    ),
 ]
 
 

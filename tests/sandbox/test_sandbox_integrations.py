@@ -58,7 +58,8 @@ def test_a_cluster_service_connect_namespace_is_created_and_used(ecs_session, ne
     assert [n["Name"] for n in namespaces] == ["shop.local"]
     assert cluster["serviceConnectDefaults"]["namespace"] == namespaces[0]["Arn"]
     kit.fargate_definition(ecs)
-    connect = {"enabled": True, "services": [{"portName": "web", "discoveryName": "web"}]}
+    served = {"portName": "web", "discoveryName": "web", "clientAliases": [{"port": 80}]}
+    connect = {"enabled": True, "services": [served]}
     kit.fargate_service(ecs, network, count=1, serviceConnectConfiguration=connect)
     ecs.get_waiter("services_stable").wait(cluster="shop", services=["web"], WaiterConfig=kit.fast)
     found = ecs.list_services_by_namespace(namespace="shop.local")["serviceArns"]

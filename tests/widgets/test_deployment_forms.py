@@ -171,3 +171,43 @@ def test_a_bug_while_reading_a_picker_is_not_hidden(session, monkeypatch):
     monkeypatch.setattr(console, "cluster_names", broken)
     with pytest.raises(KeyError):
         ServiceForm(session)
+
+
+def test_service_connect_endpoint_from_a_named_port(account):
+    named = {
+        **WEB,
+        "containerDefinitions": [
+            {
+                **WEB["containerDefinitions"][0],
+                "portMappings": [{"containerPort": 8080, "name": "api"}],
+            }
+        ],
+    }
+    ops.register_task_definition(account, named)  # web:3
+    ops.create_namespace(account, "shop.local")
+    form = ServiceForm(account, task_definition="web:3")
+    endpoint = form.field("serviceConnectConfiguration.services")
+    assert endpoint.box.layout.display == "none"  # no namespace: nothing to connect through
+    form.namespace.value = next(v for label, v in form.namespace.options if label == "shop.local")
+    assert endpoint.box.layout.display in (None, "")
+    assert [v for _, v in form.connect_port_name.options] == ["", "api"]
+    form.service_name.value = "api"
+    form.connect_port_name.value = "api"
+    assert form.connect_port.value == 8080  # the mapping's container port, to start with
+    form.connect_dns.value = "Api Server"
+    assert "serviceConnectConfiguration.services[0].clientAliases[0].dnsName" in [
+        p.path for p in form.errors
+    ]
+    assert "lowercase" in endpoint.problems_html.value
+    form.connect_dns.value = "api"
+    form.connect_port.value = 80
+    assert form.errors == [], form.problems
+    form.submit.click()
+    assert "ecskit-created" in form.result.value, form.result.value
+    service = account.ecs.describe_services(cluster="prod", services=["api"])["services"][0]
+    # as on ECS, Service Connect settings are the deployment's
+    served = service["deployments"][0]["serviceConnectConfiguration"]["services"]
+    assert served == [{"portName": "api", "clientAliases": [{"port": 80, "dnsName": "api"}]}]
+    account.sandbox.settle()  # its tasks running: registered in Cloud Map under the port name
+    discovery = account.servicediscovery.list_services()["Services"]
+    assert "api" in [s["Name"] for s in discovery]
