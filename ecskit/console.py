@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import json
 import re
 from typing import Any
 
@@ -127,7 +128,7 @@ def service_log_group(session: Any, cluster: str, service: str) -> str | None:
             return None
     if not found:
         return None
-    described = ops.describe_task_definition(session, found[0]["taskDefinition"])
+    described = describe_task_definition(session, found[0]["taskDefinition"])
     groups = ops.log_groups_of(described)
     return groups[0] if groups else None
 
@@ -292,3 +293,38 @@ def log_lines(session: Any, group: str, limit: int = 50) -> list[dict[str, Any]]
         }
         for e in sorted(events, key=lambda e: e["timestamp"])
     ]
+
+
+def describe_task_definition(session: Any, revision: str) -> dict[str, Any]:
+    """The full description of `family:N` (or `family` for its latest ACTIVE revision)."""
+    with ops.plain_errors(f"read task definition {revision}"):
+        return session.ecs.describe_task_definition(taskDefinition=revision)["taskDefinition"]
+
+
+def _trusts_ecs_tasks(document: Any) -> bool:
+    if isinstance(document, str):
+        from urllib.parse import unquote
+
+        try:
+            document = json.loads(unquote(document))
+        except ValueError:
+            return False
+    statements = (document or {}).get("Statement") or []
+    if isinstance(statements, dict):
+        statements = [statements]
+    for statement in statements:
+        service = (statement.get("Principal") or {}).get("Service") or []
+        if "ecs-tasks.amazonaws.com" in ([service] if isinstance(service, str) else service):
+            return True
+    return False
+
+
+def task_roles(session: Any) -> list[dict[str, str]]:
+    """The account's roles that ECS tasks may assume: [{"name", "arn"}], by name."""
+    with ops.plain_errors("list IAM roles"):
+        roles = []
+        for page in session.iam.get_paginator("list_roles").paginate():
+            for role in page["Roles"]:
+                if _trusts_ecs_tasks(role.get("AssumeRolePolicyDocument")):
+                    roles.append({"name": role["RoleName"], "arn": role["Arn"]})
+    return sorted(roles, key=lambda role: role["name"])

@@ -165,12 +165,6 @@ def deregister_task_definition(session: Any, revision: str) -> dict[str, Any]:
         return session.ecs.deregister_task_definition(taskDefinition=revision)["taskDefinition"]
 
 
-def describe_task_definition(session: Any, revision: str) -> dict[str, Any]:
-    """The full description of `family:N` (or `family` for its latest ACTIVE revision)."""
-    with plain_errors(f"read task definition {revision}"):
-        return session.ecs.describe_task_definition(taskDefinition=revision)["taskDefinition"]
-
-
 # --- roles, log groups, namespaces -------------------------------------------------------
 
 
@@ -233,35 +227,6 @@ def service_role(
                     PolicyDocument=json.dumps(rights),
                 )
         return str(arn)
-
-
-def _trusts_ecs_tasks(document: Any) -> bool:
-    if isinstance(document, str):
-        from urllib.parse import unquote
-
-        try:
-            document = json.loads(unquote(document))
-        except ValueError:
-            return False
-    statements = (document or {}).get("Statement") or []
-    if isinstance(statements, dict):
-        statements = [statements]
-    for statement in statements:
-        service = (statement.get("Principal") or {}).get("Service") or []
-        if "ecs-tasks.amazonaws.com" in ([service] if isinstance(service, str) else service):
-            return True
-    return False
-
-
-def task_roles(session: Any) -> list[dict[str, str]]:
-    """The account's roles that ECS tasks may assume: [{"name", "arn"}], by name."""
-    with plain_errors("list IAM roles"):
-        roles = []
-        for page in session.iam.get_paginator("list_roles").paginate():
-            for role in page["Roles"]:
-                if _trusts_ecs_tasks(role.get("AssumeRolePolicyDocument")):
-                    roles.append({"name": role["RoleName"], "arn": role["Arn"]})
-    return sorted(roles, key=lambda role: role["name"])
 
 
 def create_log_group(session: Any, name: str) -> str:

@@ -70,7 +70,7 @@ def test_bad_parameter_type_is_a_plain_error_naming_the_field(session):
 
 def test_aws_error_is_plain_with_its_code(session):
     with pytest.raises(ops.OpError) as caught:
-        ops.describe_task_definition(session, "nothing:7")
+        console.describe_task_definition(session, "nothing:7")
     assert caught.value.code  # AWS's error code is kept for programs
     assert "nothing:7" in caught.value.message
 
@@ -107,7 +107,7 @@ def test_task_roles_lists_only_roles_that_ecs_tasks_may_assume(session):
         ),
     )
     arn = ops.create_task_execution_role(session)
-    assert ops.task_roles(session) == [{"name": "ecsTaskExecutionRole", "arn": arn}]
+    assert console.task_roles(session) == [{"name": "ecsTaskExecutionRole", "arn": arn}]
 
 
 def test_namespace_created_once_and_found_by_name(session):

@@ -6,7 +6,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import console, ops
+from .. import console
 from ._fields import Field
 from ._form import Form
 
@@ -208,7 +208,7 @@ class DeploymentForm(Form):
         if not name:
             return None
         if name not in self._described:
-            found = self.read(lambda: ops.describe_task_definition(self.session, name), None)
+            found = self.read(lambda: console.describe_task_definition(self.session, name), None)
             if found is None:
                 return None
             self._described[name] = found

@@ -71,7 +71,7 @@ class RevisionDiff(View):
 
     def _described(self, revision: int) -> dict[str, Any]:
         if revision not in self._cache:
-            self._cache[revision] = ops.describe_task_definition(
+            self._cache[revision] = console.describe_task_definition(
                 self.session, f"{self.family}:{revision}"
             )
         return self._cache[revision]

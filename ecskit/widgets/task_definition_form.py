@@ -225,7 +225,7 @@ class TaskDefinitionForm(Form):
         from ._form import default_session
 
         session = default_session(session)
-        described = ops.describe_task_definition(session, revision)
+        described = console.describe_task_definition(session, revision)
         return cls(session, body=request_body(described))
 
     def on_register(self, callback: Any, remove: bool = False) -> None:
@@ -312,7 +312,7 @@ class TaskDefinitionForm(Form):
     def refresh_roles(self) -> None:
         """Fill both role lists from the account's roles that trust ecs-tasks.amazonaws.com."""
         try:
-            roles = ops.task_roles(self.session)
+            roles = console.task_roles(self.session)
         except ops.OpError as error:
             self.role_message.value = f'<span class="ecskit-error">{escape(error.message)}</span>'
             roles = []
