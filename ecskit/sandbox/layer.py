@@ -2,8 +2,8 @@
 
 Every ECS call arrives as an operation name (from `X-Amz-Target`) and a JSON body. An
 `op_<Operation>` handler (operations.py) may answer it (an ECS error, a reshaped page) or pass
-it on to moto. Everything else goes to moto untouched. Before each call the sandbox's clock moves tasks
-through their lifecycle and the service scheduler does its work (see lifecycle.py,
+it on to moto. Everything else goes to moto untouched. Before each call the sandbox's clock
+moves tasks through their lifecycle and the service scheduler does its work (see lifecycle.py,
 scheduler.py); moto stays the store.
 """
 
@@ -368,7 +368,8 @@ class EcsLayer(EcsOperations):
 
 
 def _install(layer: EcsLayer) -> None:
-    """Patch moto where the wire cannot reach: new tasks are born PROVISIONING; placement."""
+    """Patch moto where the wire cannot reach: new tasks are born PROVISIONING, with ECS's id
+    format; placement."""
     from moto.ecs import models
 
     global _CURRENT
@@ -382,6 +383,8 @@ def _install(layer: EcsLayer) -> None:
 
     def __init__(self: Any, cluster: Any, task_definition: Any, *args: Any, **kwargs: Any) -> None:
         original(self, cluster, task_definition, *args, **kwargs)
+        # ECS's task ids are 32 hex characters (moto's are UUIDs); the ARN is made from the id
+        self.id = self.id.replace("-", "")
         if _CURRENT is not None:
             _CURRENT.lifecycle.born(self, task_definition)
 

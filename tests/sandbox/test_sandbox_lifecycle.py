@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import botocore.exceptions
 import pytest
 
@@ -37,6 +39,19 @@ def test_a_task_starts_through_provisioning_pending_activating(manual, network, 
     assert running["pullStartedAt"] <= running["pullStoppedAt"] <= running["startedAt"]
     assert running["connectivity"] == "CONNECTED" and "connectivityAt" in running
     assert [c["lastStatus"] for c in running["containers"]] == ["RUNNING"]
+
+
+def test_task_ids_are_ecs_shaped_and_found_by_id_or_arn(manual, network, kit) -> None:
+    ecs = manual.ecs
+    task = _run(manual, network, kit)
+    task_id = task["taskArn"].rsplit("/", 1)[-1]
+    assert re.fullmatch(r"[0-9a-f]{32}", task_id)  # as ECS makes them (moto's are UUIDs)
+    assert task["taskArn"].endswith(f":task/shop/{task_id}")
+    for ref in (task_id, task["taskArn"]):
+        found = ecs.describe_tasks(cluster="shop", tasks=[ref])["tasks"]
+        assert [t["taskArn"] for t in found] == [task["taskArn"]]
+    stopped = ecs.stop_task(cluster="shop", task=task_id)["task"]
+    assert stopped["taskArn"] == task["taskArn"]
 
 
 def test_describing_a_task_does_not_move_it(manual, network, kit) -> None:
