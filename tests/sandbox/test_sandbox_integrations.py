@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 
@@ -193,3 +194,52 @@ def test_a_default_namespace_given_later_is_created_too(ecs_session) -> None:
     namespaces = sd.list_namespaces()["Namespaces"]
     assert [n["Name"] for n in namespaces] == ["later.local"]
     assert updated["serviceConnectDefaults"]["namespace"] == namespaces[0]["Arn"]
+
+
+def test_container_insights_network_figures_skip_tasks_without_a_network(manual) -> None:
+    """Network metrics are for bridge and awsvpc tasks only: a `none` task has storage, no
+    network."""
+    ecs, cw = manual.ecs, manual.cloudwatch
+    ecs.create_cluster(
+        clusterName="edge", settings=[{"name": "containerInsights", "value": "enabled"}]
+    )
+    ecs.register_container_instance(  # an ECS Anywhere server
+        cluster="edge",
+        instanceIdentityDocument=json.dumps({"instanceId": "mi-0123456789abcdef0"}),
+        totalResources=[
+            {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+            {"name": "MEMORY", "type": "INTEGER", "integerValue": 7800},
+        ],
+    )
+    ecs.register_task_definition(
+        family="offline",
+        networkMode="none",
+        requiresCompatibilities=["EXTERNAL"],
+        containerDefinitions=[{"name": "job", "image": "busybox", "memory": 256}],
+    )
+    ecs.run_task(cluster="edge", taskDefinition="offline", launchType="EXTERNAL")
+    manual.sandbox.settle()
+    manual.sandbox.advance(61)
+    ecs.list_clusters()
+    family = [
+        {"Name": "ClusterName", "Value": "edge"},
+        {"Name": "TaskDefinitionFamily", "Value": "offline"},
+    ]
+    names = {
+        m["MetricName"]
+        for m in cw.list_metrics(Namespace="ECS/ContainerInsights", Dimensions=family)["Metrics"]
+    }
+    assert {"RunningTaskCount", "StorageReadBytes"} <= names
+    assert not names & {"NetworkRxBytes", "NetworkTxBytes"}
+    cluster = [{"Name": "ClusterName", "Value": "edge"}]
+    now = datetime.now(timezone.utc) + timedelta(days=1)
+    instances = cw.get_metric_statistics(
+        Namespace="ECS/ContainerInsights",
+        MetricName="ContainerInstanceCount",
+        Dimensions=cluster,
+        StartTime=now - timedelta(days=2),
+        EndTime=now,
+        Period=60,
+        Statistics=["Maximum"],
+    )["Datapoints"]
+    assert max(d["Maximum"] for d in instances) == 1
