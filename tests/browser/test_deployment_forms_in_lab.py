@@ -94,9 +94,10 @@ def test_cluster_then_service_then_update_then_a_task(run_notebook, screenshot) 
     run.locator("button.ecskit-run-task").click()
     started = run.locator(".ecskit-result .ecskit-tasks")
     started.wait_for(state="visible")
-    assert re.fullmatch(r"[0-9a-f-]{32,36}", started.inner_text())  # a task id
+    assert re.fullmatch(r"[0-9a-f]{32}", started.inner_text())  # a task id, as ECS makes them
     run.locator("button.ecskit-stop-task").click()
-    stopped = run.locator(".ecskit-result .ecskit-done")
+    # the result line said "Started …" until now: wait for its new words
+    stopped = run.locator(".ecskit-result .ecskit-done", has_text="Stopped")
     stopped.wait_for(state="visible")
     assert "Stopped 1 task(s)." in stopped.inner_text()
     screenshot(page, "deployment-forms-3-task-stopped")
