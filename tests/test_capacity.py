@@ -9,24 +9,6 @@ import pytest
 from ecskit import capacity, ops
 
 
-def a_group(session, name="mine"):
-    """An Auto Scaling group made outside ecskit, as a user would have one."""
-    session.ec2.create_launch_template(
-        LaunchTemplateName=name,
-        LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.medium"},
-    )
-    subnet = session.ec2.describe_subnets()["Subnets"][0]["SubnetId"]
-    session.autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName=name,
-        LaunchTemplate={"LaunchTemplateName": name},
-        MinSize=1,
-        MaxSize=1,
-        VPCZoneIdentifier=subnet,
-    )
-    group = session.autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])
-    return group["AutoScalingGroups"][0]["AutoScalingGroupARN"]
-
-
 def test_ec2_capacity_makes_template_group_and_provider(session):
     name = capacity.create_ec2_capacity(
         session, "fleet", instance_type="t3.small", desired=1, maximum=3
@@ -56,8 +38,8 @@ def test_registration_command_names_cluster_and_region(session):
     assert '--cluster "edge"' in command and f'--region "{session.region}"' in command
 
 
-def test_an_existing_group_becomes_the_capacity_provider(session):
-    arn = a_group(session)
+def test_an_existing_group_becomes_the_capacity_provider(session, auto_scaling_group):
+    arn = auto_scaling_group
     name = capacity.use_auto_scaling_group(session, "shop", "mine")
     provider = session.ecs.describe_capacity_providers(capacityProviders=[name])
     group_provider = provider["capacityProviders"][0]["autoScalingGroupProvider"]
@@ -70,8 +52,7 @@ def test_an_existing_group_becomes_the_capacity_provider(session):
     assert len(instances["containerInstanceArns"]) == 1  # the group's one instance joined
 
 
-def test_a_group_serves_one_provider_and_must_exist(session):
-    a_group(session)
+def test_a_group_serves_one_provider_and_must_exist(session, auto_scaling_group):
     capacity.use_auto_scaling_group(session, "shop", "mine")
     with pytest.raises(ops.OpError) as caught:
         capacity.use_auto_scaling_group(session, "other", "mine")

@@ -70,14 +70,34 @@ def test_a_cluster_service_connect_namespace_is_created_and_used(ecs_session, ne
     assert len(sd.list_instances(ServiceId=services[0]["Id"])["Instances"]) == 1
 
 
-def test_container_insights_publishes_task_metrics(manual, network, kit) -> None:
-    ecs, cw = manual.ecs, manual.cloudwatch
-    ecs.create_cluster(
+def statistics(cw, name: str, dimensions: list[dict], statistic: str = "Average") -> list[float]:
+    """Every datapoint of an ECS/ContainerInsights metric, oldest first (any day near now)."""
+    now = datetime.now(timezone.utc) + timedelta(days=1)
+    answer = cw.get_metric_statistics(
+        Namespace="ECS/ContainerInsights",
+        MetricName=name,
+        Dimensions=dimensions,
+        StartTime=now - timedelta(days=2),
+        EndTime=now,
+        Period=60,
+        Statistics=[statistic],
+    )["Datapoints"]
+    return [d[statistic] for d in sorted(answer, key=lambda d: d["Timestamp"])]
+
+
+def insights_cluster(manual, network, kit) -> None:
+    """Cluster shop with Container Insights on, service web of two Fargate tasks, RUNNING."""
+    manual.ecs.create_cluster(
         clusterName="shop", settings=[{"name": "containerInsights", "value": "enabled"}]
     )
-    kit.fargate_definition(ecs)
-    kit.fargate_service(ecs, network, count=2)
+    kit.fargate_definition(manual.ecs)
+    kit.fargate_service(manual.ecs, network, count=2)
     manual.sandbox.settle()
+
+
+def test_container_insights_publishes_task_metrics(manual, network, kit) -> None:
+    ecs, cw = manual.ecs, manual.cloudwatch
+    insights_cluster(manual, network, kit)
     manual.sandbox.advance(61)
     ecs.list_clusters()
     metrics = cw.list_metrics(Namespace="ECS/ContainerInsights")["Metrics"]
@@ -87,32 +107,15 @@ def test_container_insights_publishes_task_metrics(manual, network, kit) -> None
     dimension_sets = {tuple(sorted(d["Name"] for d in m["Dimensions"])) for m in metrics}
     assert ("ClusterName", "ServiceName") in dimension_sets
     assert ("ClusterName", "TaskDefinitionFamily") in dimension_sets
-    now = datetime.now(timezone.utc) + timedelta(days=1)
-    stats = cw.get_metric_statistics(
-        Namespace="ECS/ContainerInsights",
-        MetricName="RunningTaskCount",
-        Dimensions=[
-            {"Name": "ClusterName", "Value": "shop"},
-            {"Name": "ServiceName", "Value": "web"},
-        ],
-        StartTime=now - timedelta(days=2),
-        EndTime=now,
-        Period=60,
-        Statistics=["Maximum"],
-    )["Datapoints"]
-    assert max(d["Maximum"] for d in stats) == 2
+    web = [{"Name": "ClusterName", "Value": "shop"}, {"Name": "ServiceName", "Value": "web"}]
+    assert max(statistics(cw, "RunningTaskCount", web, "Maximum")) == 2
 
 
 def test_container_insights_network_and_storage_as_the_reference_lists(manual, network, kit):
     """The seed's Container Insights list: CPU and memory, network transmit and receive (bridge
     and awsvpc tasks), storage read and write, task, service and container instance counts."""
     ecs, cw = manual.ecs, manual.cloudwatch
-    ecs.create_cluster(
-        clusterName="shop", settings=[{"name": "containerInsights", "value": "enabled"}]
-    )
-    kit.fargate_definition(ecs)
-    kit.fargate_service(ecs, network, count=2)
-    manual.sandbox.settle()
+    insights_cluster(manual, network, kit)
     for _ in range(3):  # three publishes, a minute apart
         manual.sandbox.advance(61)
         ecs.list_clusters()
@@ -121,18 +124,8 @@ def test_container_insights_network_and_storage_as_the_reference_lists(manual, n
     assert wanted | {"ContainerInstanceCount", "DeploymentCount"} <= names
     web = [{"Name": "ClusterName", "Value": "shop"}, {"Name": "ServiceName", "Value": "web"}]
 
-    def points(name: str, statistic: str = "Average") -> list[float]:
-        now = datetime.now(timezone.utc) + timedelta(days=1)
-        answer = cw.get_metric_statistics(
-            Namespace="ECS/ContainerInsights",
-            MetricName=name,
-            Dimensions=web,
-            StartTime=now - timedelta(days=2),
-            EndTime=now,
-            Period=60,
-            Statistics=[statistic],
-        )["Datapoints"]
-        return [d[statistic] for d in sorted(answer, key=lambda d: d["Timestamp"])]
+    def points(name: str) -> list[float]:
+        return statistics(cw, name, web)
 
     # two awsvpc tasks: twice one task's steady rates
     assert set(points("NetworkRxBytes")) == {4096.0}
@@ -232,14 +225,4 @@ def test_container_insights_network_figures_skip_tasks_without_a_network(manual)
     assert {"RunningTaskCount", "StorageReadBytes"} <= names
     assert not names & {"NetworkRxBytes", "NetworkTxBytes"}
     cluster = [{"Name": "ClusterName", "Value": "edge"}]
-    now = datetime.now(timezone.utc) + timedelta(days=1)
-    instances = cw.get_metric_statistics(
-        Namespace="ECS/ContainerInsights",
-        MetricName="ContainerInstanceCount",
-        Dimensions=cluster,
-        StartTime=now - timedelta(days=2),
-        EndTime=now,
-        Period=60,
-        Statistics=["Maximum"],
-    )["Datapoints"]
-    assert max(d["Maximum"] for d in instances) == 1
+    assert max(statistics(cw, "ContainerInstanceCount", cluster, "Maximum")) == 1

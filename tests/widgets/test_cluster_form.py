@@ -6,21 +6,6 @@ from ecskit import ops
 from ecskit.widgets import ClusterForm
 
 
-def a_group(session, name="mine"):
-    """An Auto Scaling group the user already has."""
-    session.ec2.create_launch_template(
-        LaunchTemplateName=name, LaunchTemplateData={"ImageId": "ami-12c6146b"}
-    )
-    subnet = session.ec2.describe_subnets()["Subnets"][0]["SubnetId"]
-    session.autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName=name,
-        LaunchTemplate={"LaunchTemplateName": name},
-        MinSize=0,
-        MaxSize=1,
-        VPCZoneIdentifier=subnet,
-    )
-
-
 def test_fargate_cluster_with_insights_new_namespace_and_tags(session):
     form = ClusterForm(session)
     form.name.value = "shop"
@@ -88,8 +73,7 @@ def test_bad_tag_line_is_shown_beside_tags_and_nothing_is_made(session):
     assert session.ecs.list_clusters()["clusterArns"] == []
 
 
-def test_ec2_cluster_on_an_existing_group(session):
-    a_group(session)
+def test_ec2_cluster_on_an_existing_group(session, auto_scaling_group):
     form = ClusterForm(session)
     form.name.value = "shop"
     form.infrastructure.value = "EC2"
@@ -110,8 +94,9 @@ def test_ec2_cluster_on_an_existing_group(session):
     assert [t["LaunchTemplateName"] for t in templates] == ["mine"]
 
 
-def test_a_group_already_serving_a_provider_is_refused_beside_the_field(session):
-    a_group(session)
+def test_a_group_already_serving_a_provider_is_refused_beside_the_field(
+    session, auto_scaling_group
+):
     first = ClusterForm(session)
     first.name.value, first.infrastructure.value = "shop", "EC2"
     first.group.value = "mine"
