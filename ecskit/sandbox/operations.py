@@ -197,9 +197,22 @@ class EcsOperations:
             if placed == 0:
                 return {"tasks": [], "failures": failures}
             body = {**body, "count": placed}
-        result = self.moto(environ, "RunTask", _default_security_group(backend, body))
-        result["failures"] = failures
-        return result
+        body = _default_security_group(backend, body)
+        strategy = body.get("capacityProviderStrategy")
+        if not strategy or len(strategy) == 1 or _runs_on_instances(cluster, body):
+            result = self.moto(environ, "RunTask", body)
+            result["failures"] = failures
+            return result
+        # several Fargate providers: each provider's share by base and weight, as services do
+        tasks: list[dict] = []
+        shares = placement.over_providers(strategy, {}, int(body.get("count") or 1))
+        for name, count in shares:
+            share = [{"capacityProvider": name, "weight": 1}]
+            answer = self.moto(
+                environ, "RunTask", {**body, "capacityProviderStrategy": share, "count": count}
+            )
+            tasks += answer.get("tasks") or []
+        return {"tasks": tasks, "failures": failures}
 
     def op_StopTask(self, backend: Any, body: dict, environ: dict) -> dict:
         cluster = errors.find_cluster(backend, body.get("cluster"))

@@ -142,3 +142,35 @@ def install() -> None:
     from moto.ecs.models import EC2ContainerServiceBackend
 
     EC2ContainerServiceBackend._calculate_task_resource_requirements = staticmethod(requirements)
+
+
+def over_providers(
+    strategy: list[dict[str, Any]], running: dict[str, int], count: int
+) -> list[tuple[str, int]]:
+    """How `count` new tasks split over a capacity provider strategy: [(provider, n)], in order.
+
+    ECS first runs each provider's `base` tasks, then shares the rest by `weight` (Developer
+    Guide, "Capacity provider strategies"). `running` counts the service's live tasks per
+    provider, so a scale-out tops up toward the same shares. Each task goes where the share is
+    furthest from met; a tie goes to the provider listed first.
+    """
+    names = [item["capacityProvider"] for item in strategy]
+    total = sum(running.get(name, 0) for name in names) + count
+    left = total
+    target: dict[str, float] = {}
+    for item in strategy:
+        base = min(int(item.get("base") or 0), left)
+        target[item["capacityProvider"]] = float(base)
+        left -= base
+    weights = {item["capacityProvider"]: float(item.get("weight") or 0) for item in strategy}
+    if sum(weights.values()) > 0:
+        for name in names:
+            target[name] += left * weights[name] / sum(weights.values())
+    have = {name: running.get(name, 0) for name in names}
+    given = dict.fromkeys(names, 0)
+    for _ in range(count):
+        # the largest shortfall; ties (and no weights at all) go to the first listed
+        name = max(names, key=lambda n: (target[n] - have[n], -names.index(n)))
+        have[name] += 1
+        given[name] += 1
+    return [(name, given[name]) for name in names if given[name]]

@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 import math
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import placement
 from .clock import Clock
 from .lifecycle import PENDING_STATES, Lifecycle, _dt
 
@@ -260,25 +262,41 @@ class Scheduler:
         group = f"service:{service.name}"
         strategy = getattr(service, "capacity_provider_strategy", None)
         started: list[Any] = []
+        # with a capacity provider strategy: each provider's share (moto runs a call's tasks on
+        # the first provider it is given, so each share is its own call)
+        shares: list[tuple[Any, int]] = [(strategy, count)]
+        if strategy:
+            live = Counter(
+                t.capacity_provider_name
+                for t in self.tasks_of(backend, service)
+                if t.desired_status != "STOPPED"
+            )
+            shares = [
+                ([{"capacityProvider": name, "weight": 1}], n)
+                for name, n in placement.over_providers(strategy, live, count)
+            ]
         try:
-            while len(started) < count:
-                batch = min(10, count - len(started))
-                tasks = backend.run_task(
-                    service.cluster_name,
-                    deployment["taskDefinition"],
-                    batch,
-                    None,
-                    deployment["id"],
-                    service.tags if service.propagate_tags == "SERVICE" else None,
-                    None if strategy else service.launch_type,
-                    service.network_configuration or None,
-                    group,
-                    service.platform_version,
-                    strategy,
-                )
-                started += tasks
-                if len(tasks) < batch:
-                    raise _Unplaceable(backend, service, deployment["taskDefinition"])
+            for share, wanted in shares:
+                done = 0
+                while done < wanted:
+                    batch = min(10, wanted - done)
+                    tasks = backend.run_task(
+                        service.cluster_name,
+                        deployment["taskDefinition"],
+                        batch,
+                        None,
+                        deployment["id"],
+                        service.tags if service.propagate_tags == "SERVICE" else None,
+                        None if strategy else service.launch_type,
+                        service.network_configuration or None,
+                        group,
+                        service.platform_version,
+                        share,
+                    )
+                    started += tasks
+                    done += len(tasks)
+                    if len(tasks) < batch:
+                        raise _Unplaceable(backend, service, deployment["taskDefinition"])
         except _Unplaceable as why:
             self._event(service, why.message)
         except Exception as exc:  # ECS reports placement trouble as an event

@@ -125,3 +125,53 @@ def test_deleting_a_service_drains_it(manual, network, kit) -> None:
     cluster = ecs.describe_clusters(clusters=["shop"])["clusters"][0]
     assert (cluster["activeServicesCount"], cluster["runningTasksCount"]) == (0, 0)
     assert ecs.delete_cluster(cluster="shop")["cluster"]["status"] == "INACTIVE"
+
+
+def test_a_capacity_provider_strategy_splits_tasks_by_base_then_weight(ecs_session, network, kit):
+    """One task on FARGATE first (base 1), then three on FARGATE_SPOT for each on FARGATE."""
+    ecs = ecs_session.ecs
+    ecs.create_cluster(clusterName="shop", capacityProviders=["FARGATE", "FARGATE_SPOT"])
+    kit.fargate_definition(ecs)
+    strategy = [
+        {"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+        {"capacityProvider": "FARGATE_SPOT", "weight": 3},
+    ]
+    ecs.create_service(
+        cluster="shop",
+        serviceName="web",
+        taskDefinition="web",
+        desiredCount=5,
+        capacityProviderStrategy=strategy,
+        networkConfiguration=network["config"],
+    )
+
+    def providers() -> dict[str, int]:
+        ecs_session.sandbox.settle()
+        arns = ecs.list_tasks(cluster="shop", serviceName="web")["taskArns"]
+        tasks = ecs.describe_tasks(cluster="shop", tasks=arns)["tasks"]
+        found: dict[str, int] = {}
+        for task in tasks:
+            found[task["capacityProviderName"]] = found.get(task["capacityProviderName"], 0) + 1
+        return found
+
+    assert providers() == {"FARGATE": 2, "FARGATE_SPOT": 3}  # 1 base + 4 shared 1:3
+    ecs.update_service(cluster="shop", service="web", desiredCount=9)
+    assert providers() == {"FARGATE": 3, "FARGATE_SPOT": 6}  # 1 base + 8 shared 1:3
+
+
+def test_run_task_shares_its_count_over_the_strategy_too(ecs_session, network, kit):
+    ecs = ecs_session.ecs
+    ecs.create_cluster(clusterName="shop", capacityProviders=["FARGATE", "FARGATE_SPOT"])
+    kit.fargate_definition(ecs)
+    tasks = ecs.run_task(
+        cluster="shop",
+        taskDefinition="web",
+        count=4,
+        capacityProviderStrategy=[
+            {"capacityProvider": "FARGATE", "weight": 1},
+            {"capacityProvider": "FARGATE_SPOT", "weight": 1},
+        ],
+        networkConfiguration=network["config"],
+    )["tasks"]
+    names = sorted(t["capacityProviderName"] for t in tasks)
+    assert names == ["FARGATE", "FARGATE", "FARGATE_SPOT", "FARGATE_SPOT"]
