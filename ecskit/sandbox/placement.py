@@ -1,4 +1,5 @@
-"""Where EC2 tasks run: only on container instances with enough free CPU, memory and ports.
+"""Where tasks run: EC2 tasks only on container instances with enough free CPU, memory and
+ports; any service's tasks over its capacity provider strategy by base, then weight.
 
 ECS answers a task that fits nowhere with a failure naming the resource that ran out
 (`RESOURCE:CPU`, `RESOURCE:MEMORY`, `RESOURCE:PORTS`) rather than an error.

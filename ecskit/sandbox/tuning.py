@@ -4,7 +4,7 @@ moto 5.2 spends most of a large describe in its generic serializer, re-deriving 
 which attribute of a Python object holds each field of the botocore shape; and its DescribeTasks
 compares every stored task with every ARN asked. Both are pure functions of things that do not
 change while the sandbox runs (the class, the field, the shape), so the sandbox remembers them.
-`tests/test_sandbox_tuning.py` compares answers with and without these changes.
+`tests/inventory/test_sandbox_tuning.py` compares answers with and without these changes.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def apply() -> None:
 
 @contextlib.contextmanager
 def disabled() -> Iterator[None]:
-    """moto exactly as it comes, for the duration (tests compare answers both ways)."""
+    """moto exactly as it comes, for the duration (tests compare answers both ways). The host
+    lookup cache (`dispatcher`) stays: it changes which code answers, never the answer."""
     global _enabled
     was = _enabled
     for owner, name, moto, _ours in _patches:
