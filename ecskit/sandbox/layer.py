@@ -169,27 +169,13 @@ class EcsLayer(EcsOperations):
         record = self._recordable(environ)
         if record is not None:
             self._reseed(region_of(environ))
-        captured: dict[str, Any] = {}
-
-        def start(status_line: str, headers: list, exc_info: Any = None) -> Any:
-            captured["status"], captured["headers"] = status_line, headers
-            return lambda _chunk: None
-
         try:
-            chunks = self.app(environ, start)
-            try:
-                body = b"".join(chunks)
-            finally:
-                close = getattr(chunks, "close", None)
-                if close is not None:
-                    close()
+            status, headers, body = call_wsgi(self.app, environ)
         except Exception as exc:  # a crash in moto: an AWS error, never an HTML page
             log.debug("sandbox: %s failed", environ.get("PATH_INFO"), exc_info=True)
             return _internal_failure(
                 environ, start_response, f"{type(exc).__name__}: {exc}".encode()
             )
-        status = captured.get("status", "500 Internal Server Error")
-        headers = captured.get("headers", [])
         if status.startswith("5") and b"<!doctype html" in body[:100].lower():
             return _internal_failure(environ, start_response, body)
         if record is not None and status.startswith("2") and not self.replaying:
@@ -305,24 +291,9 @@ class EcsLayer(EcsOperations):
         env["wsgi.input"] = io.BytesIO(data)
         env["CONTENT_LENGTH"] = str(len(data))
         env["HTTP_X_AMZ_TARGET"] = ECS_TARGET_PREFIX + operation
-        captured: dict[str, Any] = {}
-
-        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured["status"], captured["headers"] = status, headers
-            return lambda _chunk: None
-
-        chunks = self.app(env, start)
-        try:
-            payload = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        status = captured.get("status", "500 Internal Server Error")
+        status, headers, payload = call_wsgi(self.app, env)
         if not status.startswith("2"):
-            headers = [
-                (k, v) for k, v in captured.get("headers", []) if k.lower() != "content-length"
-            ]
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
             headers.append(("Content-Length", str(len(payload))))
             raise _MotoAnswer(status, headers, payload)
         return json.loads(payload or b"{}")
@@ -446,6 +417,27 @@ def _internal_failure(
          ("x-amzn-ErrorType", "InternalFailure")],
     )  # fmt: skip
     return [data]
+
+
+def call_wsgi(
+    app: Callable[..., Iterable[bytes]], environ: dict[str, Any]
+) -> tuple[str, list, bytes]:
+    """Run a WSGI app to the end: its status line, headers and whole body (the layer calling
+    moto, and a snapshot's replay calling the layer)."""
+    captured: dict[str, Any] = {}
+
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        captured["status"], captured["headers"] = status, headers
+        return lambda _chunk: None
+
+    chunks = app(environ, start)
+    try:
+        body = b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    return captured.get("status", "500 Internal Server Error"), captured.get("headers", []), body
 
 
 def region_of(environ: dict[str, Any]) -> str:

@@ -50,19 +50,8 @@ def restore(sandbox: Any, snapshot: dict[str, Any] | str | bytes) -> None:
         layer.recording = copy.deepcopy(requests)
 
 
-class _Answer:
-    """What a replayed request was answered (status line and body)."""
-
-    def __init__(self) -> None:
-        self.status = ""
-
-    def __call__(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        self.status = status
-        return lambda _chunk: None
-
-
 def _replay(layer: Any, request: dict[str, Any]) -> None:
-    from .layer import ECS_TARGET_PREFIX
+    from .layer import ECS_TARGET_PREFIX, call_wsgi
 
     if request["kind"] == "ecs":
         data = json.dumps(request["body"]).encode()
@@ -75,24 +64,23 @@ def _replay(layer: Any, request: dict[str, Any]) -> None:
             f"AWS4-HMAC-SHA256 Credential=testing/20240101/{region}/ecs/aws4_request, "
             "SignedHeaders=host, Signature=0"
         )
-        answer = _Answer()
-        body = _drain(layer.ecs_call(request["op"], environ, answer))
-        _check(answer, body, request["op"])
+        op = request["op"]
+        status, _, body = call_wsgi(lambda env, start: layer.ecs_call(op, env, start), environ)
+        _check(status, body, op)
         return
     data = request["body"].encode("latin-1")
     environ = _environ(request["method"], request["path"], request["query"], data)
     environ.update(request["headers"])
     environ["CONTENT_LENGTH"] = str(len(data))
-    answer = _Answer()
     layer._reseed(_region_of(request))
-    body = _drain(layer.app(environ, answer))
-    _check(answer, body, request["path"])
+    status, _, body = call_wsgi(layer.app, environ)
+    _check(status, body, request["path"])
 
 
-def _check(answer: _Answer, body: bytes, what: str) -> None:
-    if not answer.status.startswith("2"):
+def _check(status: str, body: bytes, what: str) -> None:
+    if not status.startswith("2"):
         text = body.decode("utf-8", "replace")[:300]
-        raise SnapshotError(f"replaying {what} failed ({answer.status}): {text}")
+        raise SnapshotError(f"replaying {what} failed ({status}): {text}")
 
 
 def _region_of(request: dict[str, Any]) -> str:
@@ -119,12 +107,3 @@ def _environ(method: str, path: str, query: str, data: bytes) -> dict[str, Any]:
         "wsgi.run_once": False,
         "CONTENT_LENGTH": str(len(data)),
     }
-
-
-def _drain(chunks: Any) -> bytes:
-    try:
-        return b"".join(chunks)
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
