@@ -164,9 +164,10 @@ def over_providers(
         target[item["capacityProvider"]] = float(base)
         left -= base
     weights = {item["capacityProvider"]: float(item.get("weight") or 0) for item in strategy}
-    if sum(weights.values()) > 0:
+    all_weight = sum(weights.values())
+    if all_weight > 0:
         for name in names:
-            target[name] += left * weights[name] / sum(weights.values())
+            target[name] += left * weights[name] / all_weight
     have = {name: running.get(name, 0) for name in names}
     given = dict.fromkeys(names, 0)
     for _ in range(count):
