@@ -6,6 +6,8 @@ checked without touching botocore again (forms check on every keystroke).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from difflib import get_close_matches
 from functools import cache
@@ -61,6 +63,13 @@ RANGE = rule(
     "A number is outside the range the API allows.",
     _SOURCE,
 )
+PATTERN = rule(
+    "model.pattern",
+    ERROR,
+    _KINDS,
+    "A text has characters the API does not allow there (tag keys and values, instance types).",
+    _SOURCE,
+)
 UNKNOWN = rule(
     "model.unknown-field",
     ERROR,
@@ -83,6 +92,51 @@ _TYPE_NAMES = {
     "timestamp": "a date and time",
     "blob": "text",
 }
+
+
+# The largest magnitude a whole number of the model's integer (32-bit) or long (64-bit) holds.
+_WIDTH = {"integer": 2**31, "long": 2**63}
+_UNICODE_CLASS = re.compile(r"\\p\{(\w)\}")
+# What the model's patterns allow, in words (botocore's ECS model: TagKey, TagValue, ...).
+_ALLOWED = {
+    "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)": "letters, numbers, spaces and _ . : / = + - @",
+    "[a-zA-Z0-9\\.\\*\\-]+": "letters, numbers and . * -",
+}
+
+
+def _pattern(pattern: str) -> Callable[[str], bool] | None:
+    """A whole-text test for one of the model's patterns (None if Python cannot read it).
+
+    The model writes Java regexes; `\\p{L}`-style classes (letters, spaces, numbers), which
+    Python's `re` lacks, are read for a single character class such as `([\\p{L}_.]*)`.
+    """
+    categories = tuple(_UNICODE_CLASS.findall(pattern))
+    if not categories:
+        try:
+            compiled = re.compile(pattern)
+        except re.error:
+            return None
+        return lambda text: compiled.fullmatch(text) is not None
+    whole = re.fullmatch(r"\(?\[(.*)\]([*+])\)?", pattern)
+    if whole is None:
+        return None
+    rest = _UNICODE_CLASS.sub("", whole.group(1))
+    try:
+        single = re.compile(f"[{rest}]") if rest else None
+    except re.error:
+        return None
+    at_least_one = whole.group(2) == "+"
+
+    def allowed(text: str) -> bool:
+        if at_least_one and not text:
+            return False
+        return all(
+            unicodedata.category(ch)[0] in categories
+            or (single is not None and single.fullmatch(ch) is not None)
+            for ch in text
+        )
+
+    return allowed
 
 
 def _is_type(value: Any, type_name: str) -> bool:
@@ -148,7 +202,8 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
                 return
             prefix = f"{path}." if path else ""
             for name in required:
-                if name not in value:
+                # JSON null is no value: AWS treats a null member as absent
+                if value.get(name) is None:
                     out.append(REQUIRED.at(prefix + name, f"{prefix}{name} is required: add it."))
             for name, item in value.items():
                 check = members.get(name)
@@ -201,7 +256,13 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
     enum = frozenset(meta.get("enum", ()))
     shown_enum = ", ".join(meta.get("enum", ()))
     low, high = meta.get("min"), meta.get("max")
-    plain_string = type_name == "string" and not enum and low is None and high is None
+    if type_name in _WIDTH:  # a number the service must hold: 32-bit integer, 64-bit long
+        low = max(low, -_WIDTH[type_name]) if low is not None else -_WIDTH[type_name]
+        high = min(high, _WIDTH[type_name] - 1) if high is not None else _WIDTH[type_name] - 1
+    pattern = _pattern(meta["pattern"]) if type_name == "string" and "pattern" in meta else None
+    plain_string = (
+        type_name == "string" and not enum and low is None and high is None and pattern is None
+    )
 
     def check_scalar(value: Any, path: str, out: list[Problem]) -> None:
         if plain_string and type(value) is str:
@@ -216,8 +277,18 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
                 out.append(LENGTH.at(path, f"{path} needs at least {low} character(s)."))
             if high is not None and len(value) > high:
                 out.append(LENGTH.at(path, f"{path} takes at most {high} characters."))
+            if pattern is not None and not pattern(value):
+                out.append(
+                    PATTERN.at(
+                        path,
+                        f"{path} has characters not allowed there: "
+                        f"{_ALLOWED.get(meta['pattern'], meta['pattern'])}.",
+                    )
+                )
         elif type_name in ("integer", "long", "double", "float"):
-            if low is not None and value < low:
+            if value != value or value in (float("inf"), float("-inf")):
+                out.append(RANGE.at(path, f"{path} must be a finite number, not {value!r}."))
+            elif low is not None and value < low:
                 out.append(RANGE.at(path, f"{path} must be at least {low}."))
             if high is not None and value > high:
                 out.append(RANGE.at(path, f"{path} must be at most {high}."))
@@ -227,10 +298,36 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
 
 
 @cache
-def _service_model() -> Any:
+def _service_model(service: str = "ecs") -> Any:
     import botocore.session
 
-    return botocore.session.get_session().get_service_model("ecs")
+    return botocore.session.get_session().get_service_model(service)
+
+
+@cache
+def _memo(service: str) -> dict[str, Check]:
+    """Compiled checks by shape name, one table per service (shape names repeat across them)."""
+    return {}
+
+
+@cache
+def operation_checker(service: str, operation: str) -> Check | None:
+    """The compiled check for any operation of any botocore service (None: no input)."""
+    shape = _service_model(service).operation_model(operation).input_shape
+    return None if shape is None else _compile(shape, _memo(service))
+
+
+def check_request(service: str, operation: str, body: Any) -> list[Problem]:
+    """Model problems of `body` as a request of `service`'s `operation` (the sandbox's check).
+
+    >>> [p.message for p in check_request("ecs", "RunTask", {"count": 2**40})]
+    ['taskDefinition is required: add it.', 'count must be at most 2147483647.']
+    """
+    found = operation_checker(service, operation)
+    out: list[Problem] = []
+    if found is not None:
+        found(body, "", out)
+    return out
 
 
 @cache
@@ -242,7 +339,7 @@ def input_shape(kind: str) -> Any:
 @cache
 def checker(kind: str) -> Check:
     """The compiled check for a request kind's whole body."""
-    return _compile(input_shape(kind), {})
+    return _compile(input_shape(kind), _memo("ecs"))
 
 
 def check(kind: str, body: Any) -> list[Problem]:

@@ -9,6 +9,8 @@ scheduler.py); moto stays the store.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import io
 import json
 import logging
@@ -18,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import fleet, paging, placement, tuning
+from . import fleet, paging, placement, request_check, tuning
 from .clock import Clock
 from .errors import EcsError
 from .lifecycle import Lifecycle, hold_moto_progression
@@ -29,6 +31,7 @@ ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
 WARM_REGION = "us-east-1"
 WARM_ACCOUNT = "123456789012"
 _REGION = re.compile(r"Credential=[^/]*/\d+/([^/]+)/")
+_SERVICE = re.compile(r"Credential=[^/]*/\d+/[^/]+/([^/]+)/")
 
 log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
@@ -37,6 +40,8 @@ StartResponse = Callable[..., Any]
 _TOUCH_EC2 = frozenset(
     {"RunTask", "StartTask", "CreateService", "UpdateService", "RegisterContainerInstance"}
 )
+# Seconds of scheduler work a request may wait for (the rest waits for the next request).
+TICK_BUDGET = 0.25
 # ECS operations that change nothing: never recorded for snapshots.
 _READS = ("Describe", "List", "Get", "Discover")
 
@@ -118,11 +123,16 @@ class EcsLayer(EcsOperations):
         with self.lock:
             self._tick()
 
-    def _tick(self) -> None:
-        for _ in range(200):
+    def _tick(self, budget: float | None = TICK_BUDGET) -> None:
+        """Work in bounded steps: a request waits at most about `budget` seconds for the
+        scheduler (what is left is done on the next request); settle() works to the end."""
+        deadline = None if budget is None else time.monotonic() + budget
+        for _ in range(200 if deadline is not None else 100_000):
             moved = self.lifecycle.tick()
             acted = self.scheduler.tick()
             if not (moved or acted):
+                break
+            if deadline is not None and time.monotonic() > deadline:
                 break
 
     def advance(self, seconds: float) -> None:
@@ -141,12 +151,28 @@ class EcsLayer(EcsOperations):
         with self.lock:
             self.clock.rushing = True
             try:
-                self.tick()
+                self._tick(budget=None)
+                insights = getattr(self, "integrations", None)
+                if insights is not None and insights.due():
+                    insights.publish()
             finally:
                 self.clock.rushing = False
 
     # -- WSGI ----------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Every answer is an AWS error or result in the caller's protocol: never HTML."""
+        try:
+            return self._serve(environ, start_response)
+        except request_check.RequestError as refused:
+            return protocol_error(
+                environ, start_response, refused.code, refused.message, refused.status
+            )
+        except Exception:  # the sandbox's own bug: HTTP 500, details in the sandbox's log
+            log.error("sandbox: %s failed", environ.get("PATH_INFO"), exc_info=True)
+            message = "The sandbox could not complete the request; the sandbox's log has details."
+            return protocol_error(environ, start_response, "InternalFailure", message, 500)
+
+    def _serve(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         self.calls += 1
         latency = getattr(self.sandbox, "latency", 0.0)
         if latency:
@@ -157,6 +183,7 @@ class EcsLayer(EcsOperations):
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith(ECS_TARGET_PREFIX):
             return self.ecs_call(target[len(ECS_TARGET_PREFIX) :], environ, start_response)
+        check_other_service(environ, target)
         if target == "AmazonSSM.CreateActivation":
             body = json.loads(read_body(environ) or b"{}")
             return json_response(start_response, 200, self.activations.create(body))
@@ -225,14 +252,16 @@ class EcsLayer(EcsOperations):
     def ecs_call(
         self, operation: str, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        raw = read_body(environ)
         try:
-            body = json.loads(raw or b"{}")
-        except ValueError:
-            return ecs_error(start_response, "SerializationException", "The body is not JSON.")
+            region = known_region(environ)
+            body = request_check.read_json(read_body(environ))
+            # moto sees only what the model allows: nothing half-stored from a bad request
+            body = request_check.check("ecs", operation, body)
+        except request_check.RequestError as refused:
+            return ecs_error(start_response, refused.code, refused.message, refused.status)
         from moto.ecs.models import ecs_backends
 
-        backend = ecs_backends[WARM_ACCOUNT][region_of(environ)]
+        backend = ecs_backends[WARM_ACCOUNT][region]
         handler = getattr(self, f"op_{operation}", None)
         changes = not operation.startswith(_READS)
         with self.lock:
@@ -249,12 +278,14 @@ class EcsLayer(EcsOperations):
                 return ecs_error(start_response, exc.code, exc.message)
             except _MotoAnswer as answer:
                 return self._moto_error(operation, answer, start_response)
-            except Exception as exc:  # a crash must still answer as ECS does
-                log.debug("sandbox: %s failed", operation, exc_info=True)
+            except Exception:  # a crash is the sandbox's fault: HTTP 500, details in the log
+                log.error("sandbox: %s failed", operation, exc_info=True)
                 return ecs_error(
                     start_response,
                     "ServerException",
-                    f"The sandbox could not complete {operation}: {type(exc).__name__}: {exc}",
+                    f"The sandbox could not complete {operation}; this is a bug in ecskit's "
+                    "sandbox, not in your request (the sandbox's log has the details).",
+                    500,
                 )
             if changes and not self.replaying:
                 self.recording.append(
@@ -400,23 +431,45 @@ def _internal_failure(
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     what = target.split(".")[-1] or environ.get("PATH_INFO", "")
     message = f"The sandbox could not complete {what}: {text}"
+    return protocol_error(environ, start_response, "InternalFailure", message, 500)
+
+
+def protocol_error(
+    environ: dict[str, Any], start_response: StartResponse, code: str, message: str, status: int
+) -> list[bytes]:
+    """An AWS error in the protocol of the service called: JSON for JSON services (with
+    X-Amz-Target), else the query protocol's XML (EC2's own shape for EC2)."""
     content = environ.get("CONTENT_TYPE", "")
-    if target or "json" in content:
-        data = json.dumps({"__type": "InternalFailure", "message": message}).encode()
+    if environ.get("HTTP_X_AMZ_TARGET") or "json" in content or "cbor" in content:
+        data = json.dumps({"__type": code, "message": message}).encode()
         kind = "application/x-amz-json-1.1"
     else:
         escaped = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        data = (
-            "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
-            f"<Message>{escaped}</Message></Error><RequestId>sandbox</RequestId></ErrorResponse>"
-        ).encode()
+        if _service_of(environ) == "ec2":
+            data = (
+                f"<Response><Errors><Error><Code>{code}</Code><Message>{escaped}</Message>"
+                "</Error></Errors><RequestID>sandbox</RequestID></Response>"
+            ).encode()
+        else:
+            side = "Receiver" if status >= 500 else "Sender"
+            data = (
+                f"<ErrorResponse><Error><Type>{side}</Type><Code>{code}</Code>"
+                f"<Message>{escaped}</Message></Error><RequestId>sandbox</RequestId>"
+                "</ErrorResponse>"
+            ).encode()
         kind = "text/xml"
+    reason = {400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}
     start_response(
-        "500 Internal Server Error",
-        [("Content-Type", kind), ("Content-Length", str(len(data))),
-         ("x-amzn-ErrorType", "InternalFailure")],
-    )  # fmt: skip
+        f"{status} {reason.get(status, 'Error')}",
+        [("Content-Type", kind), ("Content-Length", str(len(data))), ("x-amzn-ErrorType", code)],
+    )
     return [data]
+
+
+def _service_of(environ: dict[str, Any]) -> str:
+    """The signing name of the service a request is for (its credential scope), or ''."""
+    match = _SERVICE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else ""
 
 
 def call_wsgi(
@@ -446,9 +499,64 @@ def region_of(environ: dict[str, Any]) -> str:
     return match.group(1) if match else WARM_REGION
 
 
+# Query-protocol services by the name they sign with (credential scope) -> botocore's name.
+_QUERY_SIGNERS = {"ec2": "ec2", "iam": "iam", "elasticloadbalancing": "elbv2",
+                  "autoscaling": "autoscaling", "sts": "sts"}  # fmt: skip
+
+
+def check_other_service(environ: dict[str, Any], target: str) -> None:
+    """A request for a service other than ECS, checked against its model before moto."""
+    known_region(environ)
+    if environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD"):
+        return
+    prefix, _, operation = target.partition(".")
+    service = request_check.services_by_target().get(prefix)
+    if service is not None:
+        body = request_check.read_json(read_body(environ))
+        request_check.check(service, operation, body)
+        return
+    signer = _QUERY_SIGNERS.get(_service_of(environ))
+    if signer is not None and not target:
+        request_check.check_query(signer, read_body(environ), environ.get("QUERY_STRING", ""))
+
+
+class RegionError(request_check.RequestError):
+    """The request is signed for a region that does not exist."""
+
+
+@functools.cache
+def _regions() -> frozenset[str]:
+    import botocore.session
+
+    session = botocore.session.get_session()
+    found: set[str] = set()
+    for partition in session.get_available_partitions():
+        found.update(session.get_available_regions("ecs", partition_name=partition))
+    return frozenset(found)
+
+
+def known_region(environ: dict[str, Any]) -> str:
+    """The request's region if AWS has it (botocore's endpoint data), else RegionError.
+
+    AWS refuses a signature scoped to a region that does not exist; moto would crash on it.
+    """
+    region = region_of(environ)
+    if region not in _regions():
+        close = difflib.get_close_matches(region, sorted(_regions()), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise RegionError(
+            "InvalidSignatureException",
+            f"Credential should be scoped to a valid region, not {region!r}.{hint}",
+        )
+    return region
+
+
 def read_body(environ: dict[str, Any]) -> bytes:
     """Read the request body and put it back, so moto can still read it."""
-    length = int(environ.get("CONTENT_LENGTH") or 0)
+    try:
+        length = max(int(environ.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:  # a Content-Length that is not a number: read nothing
+        length = 0
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
     return body
@@ -466,6 +574,8 @@ def json_response(
     return [data]
 
 
-def ecs_error(start_response: StartResponse, code: str, message: str) -> list[bytes]:
+def ecs_error(
+    start_response: StartResponse, code: str, message: str, status: int = 400
+) -> list[bytes]:
     """An ECS error as ECS sends it: boto3 raises `client.exceptions.<code>`."""
-    return json_response(start_response, 400, {"__type": code, "message": message})
+    return json_response(start_response, status, {"__type": code, "message": message})

@@ -13,6 +13,17 @@ from .layer import EcsLayer
 DEFAULT_HOST = "127.0.0.1"
 
 
+def _handler(base: type) -> type:
+    """werkzeug's request handler, answering a request it cannot parse (a garbled request line
+    or header) with a JSON error instead of http.server's HTML page."""
+
+    class JsonErrors(base):  # type: ignore[misc, valid-type]
+        error_message_format = '{"__type": "BadRequest", "message": "%(message)s (HTTP %(code)d)"}'
+        error_content_type = "application/json"
+
+    return JsonErrors
+
+
 class Sandbox:
     """One sandbox server. moto keeps its state per process, so a process holds one sandbox.
 
@@ -51,7 +62,11 @@ class Sandbox:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.layer = EcsLayer(tuning.dispatcher(create_backend_app), sandbox=self)
         return make_server(
-            self.host, self.port, self.layer, threaded=True, request_handler=MotoRequestHandler
+            self.host,
+            self.port,
+            self.layer,
+            threaded=True,
+            request_handler=_handler(MotoRequestHandler),
         )
 
     def bind(self) -> Sandbox:

@@ -32,6 +32,7 @@ CASES = [
     ("model.type", "task-definition", EC2_TD, {f"{C0}.memory": "256"}, f"{C0}.memory", None),
     ("model.enum", "task-definition", FARGATE_TD, {"networkMode": "vpc"}, "networkMode", None),
     ("model.length", "cluster", cluster, {"tags": [{"key": "k"}] * 51}, "tags", None),
+    ("model.pattern", "cluster", cluster, {"tags": [{"key": "a<b"}]}, "tags[0].key", None),
     (
         "model.range",
         "cluster",

@@ -1,0 +1,187 @@
+"""Every request is checked against botocore's input model before moto sees it.
+
+A request that is not JSON, has a member of the wrong type, misses a required member, or has a
+value outside the model's enums, lengths, ranges or patterns is answered with the service's own
+error and never reaches moto, so moto never stores half a request. What passes reaches moto
+cleaned: JSON nulls and members the model does not have are dropped, as AWS ignores them.
+
+The model checks are `ecskit.rules.model`'s, compiled once per operation; the error codes and
+wording are the services' own (sources in docs/sandbox-errors.md).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qsl
+
+from ecskit.rules import model
+
+from .errors import EcsError
+
+# The services the sandbox hosts that speak JSON (awsJson1_0/1_1): X-Amz-Target prefix -> name.
+JSON_SERVICES = ("ecs", "logs", "ecr", "ssm", "application-autoscaling", "secretsmanager")
+# Query-protocol services: the form's Action names the operation; the host names the service.
+QUERY_SERVICES = ("ec2", "iam", "elbv2", "autoscaling", "sts")
+
+# The errors a model problem becomes, per service: (code, HTTP status).
+_TYPE_ERROR = ("SerializationException", 400)
+_VALUE_ERRORS = {
+    "ecs": ("InvalidParameterException", 400),
+    "logs": ("InvalidParameterException", 400),
+    "ecr": ("InvalidParameterException", 400),
+    "ssm": ("ValidationException", 400),
+    "application-autoscaling": ("ValidationException", 400),
+    "secretsmanager": ("InvalidParameterException", 400),
+}
+
+
+class RequestError(EcsError):
+    """A request refused before moto saw it: the code, HTTP status and message to answer."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(code, message)
+        self.status = status
+
+
+@cache
+def services_by_target() -> dict[str, str]:
+    """X-Amz-Target prefix -> botocore service name, read from each service's model."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    found = {}
+    for name in JSON_SERVICES:
+        prefix = session.get_service_model(name).metadata.get("targetPrefix")
+        if prefix:
+            found[prefix] = name
+    return found
+
+
+@cache
+def operations(service: str) -> frozenset[str]:
+    import botocore.session
+
+    return frozenset(botocore.session.get_session().get_service_model(service).operation_names)
+
+
+def read_json(raw: bytes) -> dict[str, Any]:
+    """The request body as a JSON object, or SerializationException as the services answer."""
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw, parse_constant=_no_constant)
+    # json's C parser stops a body nested ~1,000 deep with RecursionError, in microseconds
+    except (ValueError, RecursionError, UnicodeDecodeError) as exc:
+        raise RequestError(
+            "SerializationException", f"The request body is not JSON: {exc}"
+        ) from None
+    if not isinstance(body, dict):
+        raise RequestError(
+            "SerializationException",
+            f"The request body must be a JSON object {{...}}, not {_JSON_NAMES[type(body)]}.",
+        )
+    return body
+
+
+def check(service: str, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+    """`body` checked against the model of `service`'s `operation`; the cleaned body.
+
+    Raises RequestError: SerializationException for a wrong JSON type, else the service's
+    validation error naming every field that is wrong.
+    """
+    if operation not in operations(service):
+        raise RequestError(
+            "UnknownOperationException", f"{operation} is not an operation of {service}.", 400
+        )
+    problems = [p for p in model.check_request(service, operation, body) if not _ignored(p)]
+    if problems:
+        types = [p for p in problems if p.rule == model.TYPE.id]
+        code, status = _TYPE_ERROR if types else _VALUE_ERRORS.get(service, _VALUE_ERRORS["ecs"])
+        shown = types or problems
+        text = "; ".join(p.message for p in shown[:5])
+        if len(shown) > 5:
+            text += f"; and {len(shown) - 5} more"
+        raise RequestError(code, text, status)
+    return clean(service, operation, body)
+
+
+def check_query(service: str, form: bytes, query: str) -> None:
+    """A query-protocol request (EC2, IAM, ELBv2, ...): its required top-level parameters.
+
+    Their form flattens nested members (`Subnets.member.1`), so only the first level is read.
+    """
+    pairs = parse_qsl(query, keep_blank_values=True)
+    try:
+        pairs += parse_qsl(form.decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        raise RequestError("MalformedQueryString", "The request body is not UTF-8.") from None
+    params = dict(pairs)
+    operation = params.get("Action", "")
+    if operation not in operations(service):
+        # AWS's common error for an action a query-protocol service does not have
+        # (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/CommonErrors.html)
+        raise RequestError("InvalidAction", f"The action {operation!r} is not valid for {service}.")
+    import botocore.session
+
+    shape = botocore.session.get_session().get_service_model(service).operation_model(operation)
+    shape = shape.input_shape
+    if shape is None:
+        return
+    given = {key.split(".")[0] for key in params}
+    for name in shape.required_members:
+        wire = shape.members[name].serialization.get("name", name)
+        if name not in given and wire not in given:
+            if service == "ec2":
+                raise RequestError(
+                    "MissingParameter", f"The request must contain the parameter {wire}"
+                )
+            raise RequestError(
+                "ValidationError",
+                f"1 validation error detected: Value null at '{_lower_first(name)}' failed to "
+                "satisfy constraint: Member must not be null",
+            )
+
+
+def clean(service: str, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The body without JSON nulls and members the model does not have."""
+    import botocore.session
+
+    shape = botocore.session.get_session().get_service_model(service)
+    shape = shape.operation_model(operation).input_shape
+    return _clean(shape, body) if shape is not None else {}
+
+
+def _clean(shape: Any, value: Any) -> Any:
+    if shape.metadata.get("document"):
+        return value
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        return {
+            name: _clean(shape.members[name], item)
+            for name, item in value.items()
+            if item is not None and name in shape.members
+        }
+    if kind == "list" and isinstance(value, list):
+        return [_clean(shape.member, item) for item in value if item is not None]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _clean(shape.value, v) for k, v in value.items() if v is not None}
+    return value
+
+
+def _ignored(problem: Any) -> bool:
+    # AWS ignores members it does not know (the forms still flag them: often a typo)
+    return problem.rule == model.UNKNOWN.id
+
+
+_JSON_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "true or false", type(None): "null"}  # fmt: skip
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
