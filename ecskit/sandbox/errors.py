@@ -20,6 +20,11 @@ DESCRIBE_LIMITS = {
     "DescribeContainerInstances": ("containerInstances", 100),
 }
 RUN_TASK_MAX = 10
+# Tasks per service (the desired count): 5,000, or 1,000 with service discovery; the error
+# ECS answers past it (docs/sandbox-errors.md, question 6: the ECS service quotas page and
+# https://github.com/aws/containers-roadmap/issues/768).
+TASKS_PER_SERVICE = 5000
+TASKS_PER_SERVICE_WITH_DISCOVERY = 1000
 
 
 class EcsError(Exception):
@@ -114,9 +119,17 @@ def check_create_service(backend: Any, body: dict[str, Any]) -> None:
         raise EcsError("InvalidParameterException", "Creation of service was not idempotent.")
     if body.get("taskDefinition"):
         find_task_definition(backend, body["taskDefinition"])
-    count = body.get("desiredCount")
-    if count is not None and count < 0:
+    check_desired_count(body.get("desiredCount"), bool(body.get("serviceRegistries")))
+
+
+def check_desired_count(count: int | None, discovery: bool) -> None:
+    if count is None:
+        return
+    if count < 0:
         raise EcsError("InvalidParameterException", "desiredCount can't be less than 0.")
+    limit = TASKS_PER_SERVICE_WITH_DISCOVERY if discovery else TASKS_PER_SERVICE
+    if count > limit:
+        raise EcsError("InvalidParameterException", "Desired count exceeds limit.")
 
 
 def check_update_service(backend: Any, body: dict[str, Any]) -> Any:
@@ -129,9 +142,8 @@ def check_update_service(backend: Any, body: dict[str, Any]) -> Any:
         raise EcsError("ServiceNotActiveException", "Service was not ACTIVE.")
     if body.get("taskDefinition"):
         find_task_definition(backend, body["taskDefinition"])
-    count = body.get("desiredCount")
-    if count is not None and count < 0:
-        raise EcsError("InvalidParameterException", "desiredCount can't be less than 0.")
+    registries = body.get("serviceRegistries", getattr(service, "service_registries", None))
+    check_desired_count(body.get("desiredCount"), bool(registries))
     return service
 
 

@@ -41,7 +41,7 @@ _TOUCH_EC2 = frozenset(
     {"RunTask", "StartTask", "CreateService", "UpdateService", "RegisterContainerInstance"}
 )
 # Seconds of scheduler work a request may wait for (the rest waits for the next request).
-TICK_BUDGET = 0.25
+TICK_BUDGET = 0.1
 # ECS operations that change nothing: never recorded for snapshots.
 _READS = ("Describe", "List", "Get", "Discover")
 
@@ -543,10 +543,14 @@ def known_region(environ: dict[str, Any]) -> str:
     region = region_of(environ)
     if region not in _regions():
         close = difflib.get_close_matches(region, sorted(_regions()), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = f"Did you mean {close[0]!r}?" if close else ""
+        # JSON services answer InvalidSignatureException (400); query services
+        # SignatureDoesNotMatch (403) (docs/sandbox-errors.md, question 9)
+        json_call = bool(environ.get("HTTP_X_AMZ_TARGET"))
         raise RegionError(
-            "InvalidSignatureException",
-            f"Credential should be scoped to a valid region, not {region!r}.{hint}",
+            "InvalidSignatureException" if json_call else "SignatureDoesNotMatch",
+            f"Credential should be scoped to a valid region, not {region!r}. {hint}".strip(),
+            400 if json_call else 403,
         )
     return region
 

@@ -28,6 +28,10 @@ DEFAULT_DEPLOYMENT_CONFIGURATION = {
     "minimumHealthyPercent": 100,
 }
 MAX_EVENTS = 100
+# Tasks one reconcile pass starts for a service: the sandbox's own step, so that no request
+# waits long for a large service (ECS itself launches at most 500 tasks a minute per Fargate
+# service: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html).
+LAUNCH_STEP = 50
 FAILURE_BACKOFF = 60.0  # seconds of sandbox time before a failing service tries again
 
 
@@ -195,8 +199,9 @@ class Scheduler:
             for task in extra:
                 self.lifecycle.stop(task, "ServiceSchedulerInitiated", _scale_reason(service))
             self._event(service, _stopped_message(service, extra))
-            live = [t for t in live if t not in extra]
-            mine = [t for t in mine if t not in extra]
+            gone = {id(t) for t in extra}
+            live = [t for t in live if id(t) not in gone]
+            mine = [t for t in mine if id(t) not in gone]
             acted = True
 
         room = max(max_total, desired) - len(live)
@@ -207,7 +212,8 @@ class Scheduler:
             wanted = 0  # tasks failed to start a moment ago: wait, as ECS throttles
             self.dirty[id(service)] = service
         if wanted > 0:
-            started = self._start(backend, service, primary, wanted)
+            # a bounded step; the service stays dirty and starts the rest on the next tick
+            started = self._start(backend, service, primary, min(wanted, LAUNCH_STEP))
             if started:
                 live += started
                 mine += started
@@ -228,7 +234,8 @@ class Scheduler:
             if stopping:
                 self._event(service, _stopped_message(service, stopping))
                 acted = True
-        self._count(service, members + [t for t in mine if t not in members])
+        known = {id(t) for t in members}  # a set: a list's `in` made this quadratic
+        self._count(service, members + [t for t in mine if id(t) not in known])
 
         # deployments with nothing left are done; a lone PRIMARY at its count has COMPLETED
         members[:] = [t for t in members if t.last_status != "STOPPED"]  # forget the stopped
