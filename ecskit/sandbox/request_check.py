@@ -22,7 +22,8 @@ from ecskit.rules import model
 from .errors import EcsError
 
 # The services the sandbox hosts that speak JSON (awsJson1_0/1_1): X-Amz-Target prefix -> name.
-JSON_SERVICES = ("ecs", "logs", "ecr", "ssm", "application-autoscaling", "secretsmanager")
+JSON_SERVICES = ("ecs", "logs", "ecr", "ssm", "application-autoscaling", "secretsmanager",
+                 "servicediscovery", "cloudwatch")  # fmt: skip
 # Query-protocol services: the form's Action names the operation; the host names the service.
 QUERY_SERVICES = ("ec2", "iam", "elbv2", "autoscaling", "sts")
 
@@ -35,6 +36,8 @@ _VALUE_ERRORS = {
     "ssm": ("ValidationException", 400),
     "application-autoscaling": ("ValidationException", 400),
     "secretsmanager": ("InvalidParameterException", 400),
+    "servicediscovery": ("InvalidInput", 400),
+    "cloudwatch": ("InvalidParameterValue", 400),
 }
 
 
@@ -116,10 +119,44 @@ def check(service: str, operation: str, body: dict[str, Any]) -> dict[str, Any]:
         # ECS words its own checks (docs/sandbox-errors.md, questions 1 and 3)
         code = "ClientException" if operation == "RegisterTaskDefinition" else code
         raise RequestError(code, "; ".join(_ecs_message(shape, body, p) for p in problems[:3]))
-    text = "; ".join(p.message for p in problems[:3])
+    if service == "cloudwatch" and problems[0].rule == model.REQUIRED.id:
+        # CloudWatch's own words (docs/sandbox-errors.md, question 10)
+        name = problems[0].path
+        raise RequestError("MissingParameter", f"The parameter {name} is required.")
+    # Coral's validation message, as CloudWatch Logs, Cloud Map and SSM answer it (question 10)
+    found = [_coral_constraint(shape, body, p) for p in problems]
+    count = len(found)
     raise RequestError(
-        code, text + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        code,
+        f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(found),
     )
+
+
+def _coral_constraint(shape: Any, body: Any, problem: Any) -> str:
+    """One problem as Coral words it: "Value 'x' at 'path' failed to satisfy constraint: ..."."""
+    expected, value = _at(shape, body, problem.path)
+    meta = getattr(expected, "metadata", {})
+    text = str(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    shown = "null" if value is None else f"'{text}'" if isinstance(value, str) else text
+    if problem.rule == model.REQUIRED.id:
+        rule = "Member must not be null"
+    elif problem.rule == model.LENGTH.id:
+        too_short = meta.get("min") is not None and len(value) < meta["min"]
+        rule = (
+            f"Member must have length greater than or equal to {meta['min']}"
+            if too_short
+            else f"Member must have length less than or equal to {meta.get('max')}"
+        )
+    elif problem.rule == model.RANGE.id and meta.get("min") is not None and value < meta["min"]:
+        rule = f"Member must have value greater than or equal to {meta['min']}"
+    elif problem.rule == model.RANGE.id:
+        rule = f"Member must have value less than or equal to {meta.get('max')}"
+    elif problem.rule == model.PATTERN.id:
+        rule = f"Member must satisfy regular expression pattern: {meta.get('pattern')}"
+    else:
+        return problem.message
+    return f"Value {shown} at '{problem.path}' failed to satisfy constraint: {rule}"
 
 
 def check_query(service: str, form: bytes, query: str) -> None:

@@ -239,3 +239,19 @@ def test_a_megabyte_name_never_keeps_another_client_waiting(ecs_session) -> None
         assert answer["capacityProviders"] == []
 
     assert _worst_list_clusters(ecs, big) < 1.0
+
+
+def test_json_services_answer_coral_validation_messages(session) -> None:
+    with pytest.raises(session.logs.exceptions.InvalidParameterException) as raised:
+        session.logs.create_log_group(logGroupName="x" * 600)
+    message = raised.value.response["Error"]["Message"]
+    assert message.startswith("1 validation error detected: Value 'xxx")
+    assert message.endswith(
+        "at 'logGroupName' failed to satisfy constraint: "
+        "Member must have length less than or equal to 512"
+    )
+    with pytest.raises(botocore.exceptions.ClientError) as raised:
+        session.cloudwatch.put_metric_data(
+            Namespace="n" * 300, MetricData=[{"MetricName": "m", "Value": 1}]
+        )
+    assert raised.value.response["Error"]["Code"] == "InvalidParameterValue"
