@@ -23,6 +23,7 @@ from typing import Any
 from . import fleet, paging, placement, request_check, tuning
 from .clock import Clock
 from .errors import EcsError
+from .further_operations import FurtherOperations
 from .lifecycle import Lifecycle, hold_moto_progression
 from .operations import EcsOperations
 from .scheduler import Scheduler
@@ -54,7 +55,7 @@ class _MotoAnswer(Exception):
         self.status, self.headers, self.body = status, headers, body
 
 
-class EcsLayer(EcsOperations):
+class EcsLayer(EcsOperations, FurtherOperations):
     """WSGI middleware: ECS's checks, paging, lifecycle and scheduler in front of moto."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], sandbox: Any = None) -> None:
