@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import threading
 from typing import Any
 from urllib.parse import urlparse
@@ -27,6 +28,8 @@ READ_PREFIXES = ("Describe", "List", "Get", "BatchGet")
 # Reads whose names do not start with a read prefix.
 READ_OPERATIONS = frozenset({"FilterLogEvents", "LookupEvents"})
 
+# The read-only guard's id on every event emitter it sits on (registered once, removed by it).
+_GUARD_ID = "ecskit-read-only"
 # The sandbox's credentials: moto accepts anything; these never leave the sandbox clients.
 _SANDBOX_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
@@ -43,7 +46,7 @@ class ReadOnlyError(PermissionError):
         self.operation = operation
         super().__init__(
             f"{service}:{operation} would change your AWS account, and this session is read-only. "
-            "Nothing was sent. To allow changes, connect with "
+            "Nothing was sent. To allow changes, set session.read_only = False or connect with "
             "ecskit.connect(profile=..., read_only=False)."
         )
 
@@ -56,7 +59,8 @@ class Session:
     """Hands out boto3 clients for one backend; `session.ecs`, `session.client("ec2")`.
 
     Clients are made once per service and shared (boto3 clients are thread-safe; making them
-    is not, hence the lock).
+    is not, hence the lock). `session.read_only = True` refuses every write from then on, on
+    the clients already made too; `= False` (only a real True/False) lets writes go again.
     """
 
     SERVICES = (
@@ -85,16 +89,37 @@ class Session:
     ) -> None:
         self.backend = backend
         self.endpoint_url = endpoint_url
-        self.read_only = read_only
         self.profile = profile
         self.sandbox = sandbox
         self._boto = boto_session
         self._config = config
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
-        if read_only:
-            # before-parameter-build fires before any request is built or signed.
-            boto_session.events.register("before-parameter-build", _refuse_writes)
+        self._read_only = False
+        self.read_only = read_only
+
+    @property
+    def read_only(self) -> bool:
+        """Whether writes are refused before they are sent (what describe() says)."""
+        return self._read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            # None, 0 or "" must not switch a real account's guard off by accident
+            raise TypeError(f"read_only takes True or False, not {value!r}.")
+        with self._lock:
+            # a client copies the session's emitter when it is made (botocore/args.py:
+            # copy.copy(self._event_emitter)): the session covers clients made from now on,
+            # each client's own emitter the ones made already
+            emitters = [self._boto.events, *(c.meta.events for c in self._clients.values())]
+            for events in emitters:
+                if value:
+                    # before-parameter-build fires before any request is built or signed
+                    events.register("before-parameter-build", _refuse_writes, unique_id=_GUARD_ID)
+                else:
+                    events.unregister("before-parameter-build", unique_id=_GUARD_ID)
+            self._read_only = value
 
     @property
     def region(self) -> str:
@@ -140,14 +165,20 @@ class Session:
         return f"<code>ecskit.Session</code> — {escape(self.describe())}"
 
     def cli(self, command: str = "ecs list-clusters") -> str:
-        """The AWS CLI line that reaches the same backend as this session."""
+        """The AWS CLI line that reaches the same backend as this session.
+
+        Every value ecskit adds is shell-quoted (a pasted line never runs what a URL or a
+        profile name holds); `command` is given as it is, already a shell line.
+        """
+        region = shlex.quote(self.region)
         if self.backend == "aws":
-            profile = f" --profile {self.profile}" if self.profile else ""
-            return f"aws{profile} --region {self.region} {command}"
+            profile = f" --profile {shlex.quote(self.profile)}" if self.profile else ""
+            return f"aws{profile} --region {region} {command}"
         creds = "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
         if self.backend == "endpoint":
             creds = ""
-        return f"{creds}aws --endpoint-url {self.endpoint_url} --region {self.region} {command}"
+        url = shlex.quote(str(self.endpoint_url))
+        return f"{creds}aws --endpoint-url {url} --region {region} {command}"
 
 
 def _refuse_writes(model: Any, **_: Any) -> None:
@@ -178,6 +209,8 @@ def connect(
             backend = "endpoint"
         else:
             backend = "sandbox"
+    if read_only is not None and not isinstance(read_only, bool):
+        raise ConnectError(f"read_only={read_only!r}: pass True or False.")
     if backend not in BACKENDS:
         raise ConnectError(
             f"backend={backend!r} is not one of {', '.join(BACKENDS)}: use 'sandbox' (no account "

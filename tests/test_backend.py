@@ -187,3 +187,83 @@ def test_no_region_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("AWS_REGION", raising=False)
     with pytest.raises(ConnectError, match="No AWS region: pass region="):
         ecskit.connect(profile="bare")
+
+
+# --- read_only is the guard: setting it arms or disarms every client, made or to be made ---
+
+
+def test_read_only_set_on_a_writable_session_refuses_writes_before_sending(
+    session: ecskit.Session,
+) -> None:
+    writable = ecskit.connect()
+    made_before = writable.ecs  # a client made while the session was writable
+    sent = _record_sends(made_before)
+    writable.read_only = True
+    assert "read-only" in writable.describe()
+    with pytest.raises(ReadOnlyError, match="ecs:CreateCluster.*Nothing was sent"):
+        made_before.create_cluster(clusterName="nope")
+    assert sent == []
+    # a client made after the switch is guarded too
+    with pytest.raises(ReadOnlyError, match="logs:CreateLogGroup"):
+        writable.logs.create_log_group(logGroupName="/nope")
+    made_before.list_clusters()  # reads still go
+    assert sent == ["AmazonEC2ContainerServiceV20141113.ListClusters"]
+
+
+def test_read_only_set_back_to_false_lets_writes_go(session: ecskit.Session) -> None:
+    flipping = ecskit.connect(read_only=True)
+    guarded = flipping.ecs
+    with pytest.raises(ReadOnlyError):
+        guarded.create_cluster(clusterName="later")
+    flipping.read_only = False
+    assert "read-write" in flipping.describe()
+    guarded.create_cluster(clusterName="later")
+    flipping.logs.create_log_group(logGroupName="/later")
+    assert session.ecs.describe_clusters(clusters=["later"])["clusters"][0]["status"] == "ACTIVE"
+    assert [g["logGroupName"] for g in session.logs.describe_log_groups()["logGroups"]] == [
+        "/later"
+    ]
+    flipping.read_only = True  # and back: one guard, however often it is switched
+    with pytest.raises(ReadOnlyError):
+        guarded.delete_cluster(cluster="later")
+
+
+def test_aws_guard_goes_only_when_switched_off_with_a_real_false(aws_profile: str) -> None:
+    aws = ecskit.connect(profile=aws_profile)
+    sent = _record_sends(aws.ecs)
+    for unclear in (None, 0, "", "no"):
+        with pytest.raises(TypeError, match="read_only takes True or False"):
+            aws.read_only = unclear  # type: ignore[assignment]
+        assert aws.read_only is True and "read-only" in aws.describe()
+    with pytest.raises(ReadOnlyError):
+        aws.ecs.create_cluster(clusterName="nope")
+    assert sent == []
+    aws.read_only = False  # the user's explicit opt-in
+    assert "read-write" in aws.describe()
+    aws.ecs.create_cluster(clusterName="yes")
+    assert sent == ["AmazonEC2ContainerServiceV20141113.CreateCluster"]
+    with pytest.raises(ConnectError, match="read_only=0: pass True or False"):
+        ecskit.connect(profile=aws_profile, read_only=0)  # type: ignore[arg-type]
+
+
+# --- cli(): a line safe to paste ---
+
+
+def test_cli_quotes_every_value_it_adds(session: ecskit.Session, aws_profile: str) -> None:
+    import shlex
+
+    hostile = ecskit.connect(endpoint_url="http://h/;id")
+    line = hostile.cli("ecs list-clusters")
+    assert "'http://h/;id'" in line
+    words = shlex.split(line)
+    assert words[words.index("--endpoint-url") + 1] == "http://h/;id"
+    assert words[-2:] == ["ecs", "list-clusters"]  # the caller's command stays as given
+    (Path(os.environ["AWS_CONFIG_FILE"])).write_text("[profile a;b]\nregion = eu-west-1\n")
+    aws = ecskit.connect(profile="a;b")
+    words = shlex.split(aws.cli())
+    assert words[:5] == ["aws", "--profile", "a;b", "--region", "eu-west-1"]
+    # ordinary values are printed as before (nothing to quote)
+    assert session.cli() == (
+        "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
+        f"aws --endpoint-url {session.endpoint_url} --region us-east-1 ecs list-clusters"
+    )
