@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from . import ops
+from .errors import plain_errors
 from .inventory.crawl import BATCH, chunks
 
 _REVISION_ARN = re.compile(r"task-definition/(?P<family>[^:]+):(?P<revision>\d+)$")
@@ -40,7 +40,7 @@ def deployment_status(services: list[dict[str, Any]]) -> str:
 def clusters(session: Any) -> list[dict[str, Any]]:
     """The clusters list: name, active services, running/pending tasks, deployments, insights."""
     ecs = session.ecs
-    with ops.plain_errors("list clusters"):
+    with plain_errors("list clusters"):
         arns = _pages(ecs, "list_clusters", "clusterArns")
         described = []
         for chunk in chunks(arns, BATCH["DescribeClusters"]):
@@ -73,28 +73,28 @@ def clusters(session: Any) -> list[dict[str, Any]]:
 
 def cluster_names(session: Any) -> list[str]:
     """The clusters' names, sorted (one paginated call: for pickers, not the clusters view)."""
-    with ops.plain_errors("list clusters"):
+    with plain_errors("list clusters"):
         arns = _pages(session.ecs, "list_clusters", "clusterArns")
     return sorted(resource_name(arn) for arn in arns)
 
 
 def service_names(session: Any, cluster: str) -> list[str]:
     """The names of a cluster's services, sorted (for pickers)."""
-    with ops.plain_errors(f"list the services of cluster {cluster}"):
+    with plain_errors(f"list the services of cluster {cluster}"):
         arns = _pages(session.ecs, "list_services", "serviceArns", cluster=cluster)
     return sorted(resource_name(arn) for arn in arns)
 
 
 def auto_scaling_groups(session: Any) -> list[str]:
     """The Auto Scaling groups' names, sorted (for "use an existing group")."""
-    with ops.plain_errors("list Auto Scaling groups"):
+    with plain_errors("list Auto Scaling groups"):
         groups = _pages(session.autoscaling, "describe_auto_scaling_groups", "AutoScalingGroups")
     return sorted(group["AutoScalingGroupName"] for group in groups)
 
 
 def namespaces(session: Any) -> list[dict[str, Any]]:
     """The namespaces list: Cloud Map id, short name, created (newest first)."""
-    with ops.plain_errors("list namespaces"):
+    with plain_errors("list namespaces"):
         found = _pages(session.servicediscovery, "list_namespaces", "Namespaces")
     rows = [
         {
@@ -112,7 +112,7 @@ def namespaces(session: Any) -> list[dict[str, Any]]:
 
 def target_groups(session: Any) -> list[dict[str, Any]]:
     """The load balancer target groups (every page): name, arn, by name."""
-    with ops.plain_errors("list target groups"):
+    with plain_errors("list target groups"):
         found = _pages(session.elbv2, "describe_target_groups", "TargetGroups")
     rows = [{"name": g["TargetGroupName"], "arn": g["TargetGroupArn"]} for g in found]
     return sorted(rows, key=lambda row: row["name"])
@@ -121,7 +121,7 @@ def target_groups(session: Any) -> list[dict[str, Any]]:
 def service_log_group(session: Any, cluster: str, service: str) -> str | None:
     """The awslogs group of a service's revision (None when there is no such service yet)."""
     ecs = session.ecs
-    with ops.plain_errors(f"read the service {service}"):
+    with plain_errors(f"read the service {service}"):
         try:
             found = ecs.describe_services(cluster=cluster, services=[service])["services"]
         except ecs.exceptions.ClusterNotFoundException:
@@ -129,8 +129,19 @@ def service_log_group(session: Any, cluster: str, service: str) -> str | None:
     if not found:
         return None
     described = describe_task_definition(session, found[0]["taskDefinition"])
-    groups = ops.log_groups_of(described)
+    groups = log_groups_of(described)
     return groups[0] if groups else None
+
+
+def log_groups_of(body: dict[str, Any]) -> list[str]:
+    """The awslogs groups a task-definition body sends its logs to."""
+    groups = []
+    for container in body.get("containerDefinitions") or []:
+        log = container.get("logConfiguration") or {}
+        group = (log.get("options") or {}).get("awslogs-group")
+        if log.get("logDriver") == "awslogs" and group and group not in groups:
+            groups.append(group)
+    return groups
 
 
 def resource_name(arn: str) -> str:
@@ -148,7 +159,7 @@ def parse_revision_arn(arn: str) -> tuple[str, int]:
 
 def families(session: Any) -> list[dict[str, Any]]:
     """Each family with an ACTIVE revision: family, latest ACTIVE revision, count of ACTIVE ones."""
-    with ops.plain_errors("list task definitions"):
+    with plain_errors("list task definitions"):
         arns = _pages(session.ecs, "list_task_definitions", "taskDefinitionArns", status="ACTIVE")
     latest: dict[str, dict[str, Any]] = {}
     for arn in arns:
@@ -164,7 +175,7 @@ def revisions(session: Any, family: str, status: str = "ALL") -> list[dict[str, 
     """The revisions of one family, newest first: revision, status ("ACTIVE"/"INACTIVE"), arn."""
     rows = []
     states = ("ACTIVE", "INACTIVE") if status == "ALL" else (status,)
-    with ops.plain_errors(f"list the revisions of {family}"):
+    with plain_errors(f"list the revisions of {family}"):
         for state in states:
             arns = _pages(
                 session.ecs,
@@ -249,7 +260,7 @@ def metrics(
     if service:
         dimensions.append({"Name": "ServiceName", "Value": service})
     series: dict[str, list[tuple[dt.datetime, float]]] = {}
-    with ops.plain_errors(f"read the metrics of {service or cluster}"):
+    with plain_errors(f"read the metrics of {service or cluster}"):
         for metric in ("CPUUtilization", "MemoryUtilization"):
             points: list[tuple[dt.datetime, float]] = []
             for namespace in ("AWS/ECS", "ECS/ContainerInsights"):
@@ -275,7 +286,7 @@ def log_lines(session: Any, group: str, limit: int = 50) -> list[dict[str, Any]]
     FilterLogEvents answers earliest first, page by page: every page is read, the newest kept.
     """
     logs = session.logs
-    with ops.plain_errors(f"read the log group {group}"):
+    with plain_errors(f"read the log group {group}"):
         try:
             pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
             events = heapq.nlargest(
@@ -297,7 +308,7 @@ def log_lines(session: Any, group: str, limit: int = 50) -> list[dict[str, Any]]
 
 def describe_task_definition(session: Any, revision: str) -> dict[str, Any]:
     """The full description of `family:N` (or `family` for its latest ACTIVE revision)."""
-    with ops.plain_errors(f"read task definition {revision}"):
+    with plain_errors(f"read task definition {revision}"):
         return session.ecs.describe_task_definition(taskDefinition=revision)["taskDefinition"]
 
 
@@ -321,7 +332,7 @@ def _trusts_ecs_tasks(document: Any) -> bool:
 
 def task_roles(session: Any) -> list[dict[str, str]]:
     """The account's roles that ECS tasks may assume: [{"name", "arn"}], by name."""
-    with ops.plain_errors("list IAM roles"):
+    with plain_errors("list IAM roles"):
         roles = []
         for page in session.iam.get_paginator("list_roles").paginate():
             for role in page["Roles"]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import time
-from collections.abc import Iterable, Iterator
 from typing import Any
 
-import botocore.exceptions
+# writes read through console, never the reverse; OpError, plain_errors and log_groups_of
+# stay importable from ops, where users and widgets have always found them
+from . import console
+from .console import log_groups_of, resource_name
+from .errors import OpError, plain_errors
 
 EXECUTION_ROLE_NAME = "ecsTaskExecutionRole"
 # how often a Cloud Map operation is asked whether it has finished
@@ -53,69 +55,6 @@ EXECUTION_ROLE_RIGHTS = {
 }
 
 
-class OpError(Exception):
-    """An AWS write failed; `message` says why in plain words. Nothing half-made is left."""
-
-    def __init__(self, message: str, code: str = "", field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
-
-
-# botocore names the parameter in its validation messages: "Invalid type for parameter X, ..."
-_PARAM = re.compile(r"parameter:? ([A-Za-z0-9_.\[\]]+)")
-# ECS-like answers may start with the request path they concern: "executionRoleArn: ..."
-_LEADING_PATH = re.compile(r"^(([A-Za-z]+)(?:\[\d+\])?(?:\.[A-Za-z0-9-]+(?:\[\d+\])?)*): ")
-
-
-@contextlib.contextmanager
-def plain_errors(action: str, members: Iterable[str] = ()) -> Iterator[None]:
-    """Turn whatever boto3 raises while doing `action` into one OpError with a plain message.
-
-    An error message that starts with a path under one of the request's `members`
-    ("containerDefinitions[0].image: ...") names that path as the error's `field`.
-    """
-    try:
-        yield
-    except OpError:
-        raise
-    except botocore.exceptions.ClientError as error:
-        info = error.response.get("Error", {})
-        code = str(info.get("Code", "")) or type(error).__name__
-        text = str(info.get("Message", "")) or str(error)
-        if "<html" in text.lower() or "<!doctype" in text.lower():
-            # an endpoint's crash page: the sandbox lacks this call or this case of it
-            text = "the endpoint failed with an internal error (it may not support this request)"
-        found = _LEADING_PATH.match(text)
-        field = found.group(1) if found and found.group(2) in set(members) else ""
-        raise OpError(f"Could not {action}: {text} ({code})", code, field) from None
-    except botocore.exceptions.ParamValidationError as error:
-        report = str(error.kwargs.get("report", error)).strip()
-        found = _PARAM.search(report)
-        raise OpError(
-            f"Could not {action}: the request is not valid: {report}",
-            "ParamValidationError",
-            found.group(1) if found else "",
-        ) from None
-    except botocore.exceptions.EndpointConnectionError as error:
-        raise OpError(
-            f"Could not {action}: nothing answers at {error.kwargs.get('endpoint_url')}. "
-            "Is the sandbox or endpoint still running?",
-            "EndpointConnectionError",
-        ) from None
-    except botocore.exceptions.NoCredentialsError:
-        raise OpError(
-            f"Could not {action}: no AWS credentials. Run `aws configure` or use the sandbox "
-            "(ecskit.connect()).",
-            "NoCredentialsError",
-        ) from None
-    except PermissionError as error:  # ecskit.ReadOnlyError: nothing was sent
-        raise OpError(str(error), "ReadOnly") from None
-    except botocore.exceptions.BotoCoreError as error:  # timeouts, bad endpoints, waiters...
-        raise OpError(f"Could not {action}: {error}", type(error).__name__) from None
-
-
 def _members(session: Any, operation: str) -> list[str]:
     """The request keys of an ECS operation, from botocore's own service model."""
     model = session.ecs.meta.service_model.operation_model(operation)
@@ -128,17 +67,6 @@ def _clean(body: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- task definitions --------------------------------------------------------------------
-
-
-def log_groups_of(body: dict[str, Any]) -> list[str]:
-    """The awslogs groups a task-definition body sends its logs to."""
-    groups = []
-    for container in body.get("containerDefinitions") or []:
-        log = container.get("logConfiguration") or {}
-        group = (log.get("options") or {}).get("awslogs-group")
-        if log.get("logDriver") == "awslogs" and group and group not in groups:
-            groups.append(group)
-    return groups
 
 
 def register_task_definition(
@@ -203,8 +131,6 @@ def service_role(
     description: str,
 ) -> str:
     """A role trusted by an AWS service with an AWS-managed policy attached (found if there)."""
-    from .console import resource_name  # console reads through ops: imported here
-
     iam = session.iam
     with plain_errors(f"create the role {name}"):
         try:
@@ -246,8 +172,6 @@ def create_namespace(
     Cloud Map creates it asynchronously: the operation is polled until SUCCESS (at most
     `wait_seconds`), a FAIL or a timeout is an OpError.
     """
-    from . import console  # console reads through ops: imported here, not at the top
-
     for row in console.namespaces(session):
         if row["name"] == name:
             return {"id": row["id"], "arn": row["arn"], "name": name}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from ecskit import console, ops
 
@@ -189,3 +190,36 @@ def test_resource_name_is_the_end_of_an_arn():
         "ecsTaskExecutionRole"
     )
     assert console.resource_name("prod") == "prod"
+
+
+def _imports_of(module: str) -> set[str]:
+    """The ecskit modules a module imports (at the top or inside a function)."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    package = module.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = f"{package}.{base}" if base else package
+            found |= {base} | {f"{base}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return {name for name in found if name.startswith("ecskit")}
+
+
+def test_reads_and_writes_import_one_way():
+    # ops (writes) reads through console; console and the shared errors never import ops
+    assert "ecskit.console" in _imports_of("ecskit.ops")
+    assert "ecskit.ops" not in _imports_of("ecskit.console")
+    assert not _imports_of("ecskit.errors")
+    # the names users import from ops are still there, and are the shared ones
+    from ecskit import errors
+
+    assert ops.OpError is errors.OpError and ops.plain_errors is errors.plain_errors
+    assert ops.log_groups_of is console.log_groups_of
