@@ -16,6 +16,8 @@ FILL = {
     "services": "#ffd8a8",
     "tasks": "#ffe8cc",
     "task": "#ffe8cc",
+    "task set": "#ffe8cc",
+    "container instance": "#fff4e6",
     "capacity provider": "#fff4e6",
     "task definition": "#a5d8ff",
     "revision": "#d0ebff",

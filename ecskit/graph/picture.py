@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from ..inventory import Inventory
 from ..inventory import records as r
@@ -96,6 +95,9 @@ def build(
     services = [s for c in clusters for s in inventory.services_in(c)]
     tasks = [t for t in inventory.tasks if t.cluster_arn in {c.arn for c in clusters}]
     used = {s.task_definition for s in services} | {t.task_definition_arn for t in tasks}
+    used |= {x for s in services for x in s.older_revisions}
+    service_arns = {s.arn for s in services}
+    used |= {x.task_definition for x in inventory.task_sets if x.service_arn in service_arns}
     linked_role = _service_linked_role(inventory)
 
     # -- task definitions: family, revisions, roles, containers, images, logs ---------------
@@ -128,6 +130,10 @@ def build(
         if c.namespace_arn:
             _namespace(pic, inventory, c.namespace_arn)
             pic.link(c.arn, "default namespace", _namespace_id(inventory, c.namespace_arn))
+        for instance in inventory.container_instances:
+            if instance.cluster_arn == c.arn:
+                _instance(pic, instance, box)
+                pic.link(c.arn, "registered instance", instance.arn)
         in_cluster = inventory.services_in(c)
         if len(in_cluster) > SERVICES_SHOWN and not expand_services and cluster is None:
             _services_together(pic, inventory, c, in_cluster, box)
@@ -215,6 +221,14 @@ def _service(
     pic.add(Node(s.arn, "service", s.name, s, faded=s.status != "ACTIVE", box=box))
     pic.link(s.cluster_arn, "runs", s.arn)
     pic.link(s.arn, "uses revision", s.task_definition)
+    # an ACTIVE deployment still runs the tasks of the revision the service is leaving
+    for arn in s.older_revisions:
+        if arn in inventory.revisions:
+            pic.link(s.arn, "still runs revision", arn)
+    for task_set in inventory.task_sets:
+        if task_set.service_arn == s.arn:
+            _task_set(pic, inventory, task_set, box)
+            pic.link(s.arn, "runs task set", task_set.arn)
     tasks = inventory.tasks_of(s)
     if expand_tasks:
         for t in tasks:
@@ -229,12 +243,7 @@ def _service(
         others += [f"{stopped} STOPPED"] if stopped else []
         node = pic.add(Node(f"{s.arn}#tasks", "tasks", name, box=box, detail=" · ".join(others)))
         pic.link(s.arn, "runs", node.id)
-    for subnet in s.subnets:
-        _subnet(pic, inventory, subnet)
-        pic.link(s.arn, "in subnet", subnet)
-    for group in s.security_groups:
-        _security_group(pic, inventory, group)
-        pic.link(s.arn, "secured by", group)
+    _network(pic, inventory, s.arn, s.subnets, s.security_groups)
     role = s.role_arn or linked_role
     if role:
         _role(pic, inventory, role)
@@ -288,6 +297,13 @@ def _task(
     if t.task_definition_arn in inventory.revisions:
         _revision(pic, inventory, inventory.revisions[t.task_definition_arn])
         pic.link(t.arn, "uses revision", t.task_definition_arn)
+    if t.container_instance_arn:
+        pic.link(t.arn, "placed on", t.container_instance_arn)
+    if t.capacity_provider:
+        provider = inventory.capacity_providers.get(t.capacity_provider)
+        key = provider.key if provider else t.capacity_provider
+        pic.add(Node(key, "capacity provider", t.capacity_provider, provider))
+        pic.link(t.arn, "capacity from", key)
     for subnet in t.subnets:
         _subnet(pic, inventory, subnet)
         pic.link(t.arn, "in subnet", subnet)
@@ -296,6 +312,36 @@ def _task(
     for group in groups:
         _security_group(pic, inventory, group)
         pic.link(t.arn, "secured by", group)
+
+
+def _instance(pic: Picture, instance: r.ContainerInstance, box: str) -> None:
+    name = instance.ec2_instance_id or r.last_part(instance.arn)[:8]
+    detail = f"{instance.running_tasks} tasks" if instance.raw.get("runningTasksCount") else ""
+    faded = instance.status not in ("ACTIVE", "")
+    pic.add(Node(instance.arn, "container instance", name, instance, faded, box, detail))
+
+
+def _task_set(pic: Picture, inventory: Inventory, task_set: r.TaskSet, box: str) -> None:
+    """A task set of an EXTERNAL or CODE_DEPLOY service: its revision and its network."""
+    detail = f"{task_set.running_count}/{task_set.desired_count} RUNNING"
+    faded = task_set.status not in ("ACTIVE", "PRIMARY", "")
+    pic.add(Node(task_set.arn, "task set", task_set.name, task_set, faded, box, detail))
+    if task_set.task_definition in inventory.revisions:
+        _revision(pic, inventory, inventory.revisions[task_set.task_definition])
+        pic.link(task_set.arn, "uses revision", task_set.task_definition)
+    _network(pic, inventory, task_set.arn, task_set.subnets, task_set.security_groups)
+
+
+def _network(
+    pic: Picture, inventory: Inventory, key: str, subnets: list[str], groups: list[str]
+) -> None:
+    """A service's or task set's awsvpc subnets and security groups, linked from it."""
+    for subnet in subnets:
+        _subnet(pic, inventory, subnet)
+        pic.link(key, "in subnet", subnet)
+    for group in groups:
+        _security_group(pic, inventory, group)
+        pic.link(key, "secured by", group)
 
 
 def _vpc(pic: Picture, inventory: Inventory, vpc_id: str) -> str | None:
@@ -384,24 +430,3 @@ def node_id(key: str) -> str:
     'arn_aws_ecs_us_east_1_123456789012_service_shop_web'
     """
     return _safe(key)
-
-
-def describe(node: Node) -> dict[str, Any]:
-    """What the explorer shows for a node: its kind, name and the API's JSON (secrets hidden)."""
-    raw = node.record.raw if node.record is not None else {}
-    return {"kind": node.kind, "name": node.name, "id": node.id, "json": hide_values(raw)}
-
-
-def hide_values(value: Any) -> Any:
-    """The JSON with environment values hidden: a container's environment may hold secrets."""
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key == "environment" and isinstance(item, list):
-                out[key] = [{"name": e.get("name"), "value": "…hidden…"} for e in item]
-            else:
-                out[key] = hide_values(item)
-        return out
-    if isinstance(value, list):
-        return [hide_values(v) for v in value]
-    return value

@@ -28,6 +28,7 @@ from .records import (
     Subnet,
     TargetGroup,
     Task,
+    TaskSet,
     Vpc,
 )
 from .snapshot import snapshot
@@ -55,6 +56,7 @@ __all__ = [
     "Table",
     "TargetGroup",
     "Task",
+    "TaskSet",
     "Vpc",
     "snapshot",
 ]

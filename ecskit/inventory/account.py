@@ -25,6 +25,7 @@ from .records import (
     Subnet,
     TargetGroup,
     Task,
+    TaskSet,
     Vpc,
 )
 from .tables import Table
@@ -34,9 +35,10 @@ from .tables import Table
 class Inventory:
     """One snapshot of an account (or one cluster).
 
-    Tables: `clusters`, `services`, `tasks`, `container_instances`, `capacity_providers`,
-    `families`, `revisions`, `roles`, `repositories`, `log_groups`, `vpcs`, `subnets`,
-    `security_groups`, `load_balancers`, `target_groups`, `namespaces`, `discovery_services`.
+    Tables: `clusters`, `services`, `tasks`, `task_sets`, `container_instances`,
+    `capacity_providers`, `families`, `revisions`, `roles`, `repositories`, `log_groups`,
+    `vpcs`, `subnets`, `security_groups`, `load_balancers`, `target_groups`, `namespaces`,
+    `discovery_services`.
     `notes` says what could not be seen and why; `calls` counts API calls by operation.
     """
 
@@ -48,6 +50,7 @@ class Inventory:
     clusters: Table[Cluster] = field(default_factory=partial(Table, "clusters"))
     services: Table[Service] = field(default_factory=partial(Table, "services"))
     tasks: Table[Task] = field(default_factory=partial(Table, "tasks"))
+    task_sets: Table[TaskSet] = field(default_factory=partial(Table, "task sets"))
     container_instances: Table[ContainerInstance] = field(
         default_factory=partial(Table, "container instances")
     )
@@ -76,6 +79,7 @@ class Inventory:
         "clusters",
         "services",
         "tasks",
+        "task_sets",
         "container_instances",
         "capacity_providers",
         "families",
@@ -130,7 +134,12 @@ class Inventory:
         return self._tasks_by_service[1]
 
     def summary(self) -> dict[str, int]:
-        return {name: len(table) for name, table in self.tables().items()}
+        # task sets exist only under EXTERNAL and CODE_DEPLOY controllers: counted when there are
+        return {
+            name: len(table)
+            for name, table in self.tables().items()
+            if len(table) or name != "task_sets"
+        }
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in self.summary().items() if n)

@@ -12,12 +12,14 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 import botocore.exceptions
 from botocore import xform_name
 
 from .account import Inventory
+
+R = TypeVar("R")
 
 # Calls in flight at once: at a 20 ms round trip, 16 keep a client's CPU busy (measured with
 # benchmarks/inventory.py: 8 left it waiting; 24 gained nothing). backend.CONNECTIONS matches.
@@ -72,7 +74,9 @@ def note_for(label: str, error: Exception) -> str:
             return f"{label}: not visible — this endpoint does not answer it ({code})"
         message = error.response.get("Error", {}).get("Message", "")
         return f"{label}: not visible — {code}: {message}".rstrip(": ")
-    return f"{label}: not visible — {type(error).__name__}: {error}"
+    text = str(error)
+    text = text if len(text) <= 200 else text[:200] + "…"  # a garbled answer's body can be long
+    return f"{label}: not visible — {type(error).__name__}: {text}"
 
 
 def in_notebook() -> bool:
@@ -198,6 +202,29 @@ class Crawl:
 
         self.submit(label, step, then)
 
+    def each(self, label: str, items: Any) -> Iterator[dict[str, Any]]:
+        """The records of an answer's list; anything else in it becomes a note, not a crash."""
+        if items is None:
+            return
+        if not isinstance(items, list):
+            self.note(f"{label}s: not visible — the answer held {type(items).__name__}, not a list")
+            return
+        for item in items:
+            if isinstance(item, dict):
+                yield item
+            else:
+                self.note(f"{label} {item!r:.80}: not visible — not a JSON object")
+
+    def read(self, label: str, item: dict[str, Any], reader: Callable[[Any], R]) -> R | None:
+        """`reader(item)`, or None and a note naming the record when it cannot be read (an
+        answer from an endpoint unlike ECS: one odd record never fails the snapshot)."""
+        try:
+            return reader(item)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            name = next((str(v) for k, v in item.items() if k.endswith("Arn")), "(no ARN)")
+            self.note(f"{label} {name}: not read — {type(error).__name__}: {error}")
+            return None
+
     def note(self, text: str) -> None:
         if text not in self.noted:
             self.noted.add(text)
@@ -212,7 +239,7 @@ class Crawl:
                 self.bar.update(1)
             try:
                 answer = future.result()
-            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+            except Exception as e:  # an answer botocore could not parse is still one answer
                 self.note(note_for(label, e))
                 continue
             then(answer)

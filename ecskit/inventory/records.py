@@ -77,6 +77,32 @@ class Service(Record):
     registries: list[str] = field(default_factory=list)
     namespace: str | None = None
     role_arn: str | None = None
+    deployment_controller: str = "ECS"
+    # revisions of its other (ACTIVE) deployments: old tasks still running during a rollout
+    older_revisions: list[str] = field(default_factory=list)
+    capacity_providers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TaskSet(Record):
+    """One set of a service's tasks under an EXTERNAL or CODE_DEPLOY deployment controller."""
+
+    kind: ClassVar[str] = "task set"
+    arn: str = ""
+    id: str = ""
+    service_arn: str = ""
+    cluster_arn: str = ""
+    status: str = ""
+    task_definition: str = ""
+    launch_type: str = ""
+    running_count: int = 0
+    desired_count: int = 0
+    subnets: list[str] = field(default_factory=list)
+    security_groups: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.id or last_part(self.arn)
 
 
 @dataclass
@@ -91,6 +117,7 @@ class Task(Record):
     started_by: str = ""
     launch_type: str = ""
     container_instance_arn: str | None = None
+    capacity_provider: str | None = None
     network_interfaces: list[str] = field(default_factory=list)
     subnets: list[str] = field(default_factory=list)
     security_groups: list[str] = field(default_factory=list)

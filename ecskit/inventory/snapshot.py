@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from . import readers
 from . import records as r
 from .account import Inventory
 from .crawl import BATCH, WORKERS, Batches, Crawl, chunks, in_notebook
@@ -79,7 +80,9 @@ class EcsPass:
             crawl.pages(
                 "ECS clusters", "ecs", "ListClusters", "clusterArns", clusters.add, clusters.done
             )
-            for status in ("ACTIVE", "INACTIVE"):
+            # every status ListTaskDefinitions filters by (botocore's TaskDefinitionStatus): a
+            # revision being deleted (DeleteTaskDefinitions) is still there until it is gone
+            for status in ("ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"):
                 crawl.pages(
                     f"{status} task definitions", "ecs", "ListTaskDefinitions",
                     "taskDefinitionArns", self.describe_revisions, status=status,
@@ -104,9 +107,8 @@ class EcsPass:
     def finish(self) -> None:
         """What the first pass named but did not fetch: revisions in use, roles, registries."""
         used = {s.task_definition for s in self.inv.services}
-        used |= {
-            d["taskDefinition"] for s in self.inv.services for d in s.raw.get("deployments", [])
-        }
+        used |= {x for s in self.inv.services for x in s.older_revisions}
+        used |= {x.task_definition for x in self.inv.task_sets}
         used |= {t.task_definition_arn for t in self.inv.tasks}
         self.describe_revisions(sorted(used - {""}))
         for service in self.inv.services:
@@ -121,14 +123,16 @@ class EcsPass:
                 )  # fmt: skip
         # The capacity providers the clusters use (asking for all of them is not answered by
         # every endpoint, and one unattached to a cluster runs nothing).
-        names = sorted({n for c in self.inv.clusters for n in c.capacity_providers})
-        for name in names:
+        names = {n for c in self.inv.clusters for n in c.capacity_providers}
+        names |= {n for s in self.inv.services for n in s.capacity_providers}
+        names |= {t.capacity_provider for t in self.inv.tasks if t.capacity_provider}
+        for name in sorted(names):
             self.inv.capacity_providers.add(r.CapacityProvider(name=name))
-        for batch in chunks(names, BATCH["DescribeCapacityProviders"]):
+        for batch in chunks(sorted(names), BATCH["DescribeCapacityProviders"]):
             self.crawl.request(
-                    "capacity providers", "ecs", "DescribeCapacityProviders",
-                    self.add_capacity_providers, capacityProviders=batch,
-                )  # fmt: skip
+                "capacity providers", "ecs", "DescribeCapacityProviders",
+                self.add_capacity_providers, capacityProviders=batch,
+            )  # fmt: skip
 
     # -- clusters and what is in them ------------------------------------------------------
     def describe_clusters(self, arns: list[str]) -> None:
@@ -139,23 +143,28 @@ class EcsPass:
             )  # fmt: skip
 
     def add_clusters(self, answer: dict[str, Any]) -> None:
-        for failure in answer.get("failures", []):
-            self.crawl.note(f"cluster {failure.get('arn')}: {failure.get('reason')}")
-        for item in answer.get("clusters", []):
-            namespace = (item.get("serviceConnectDefaults") or {}).get("namespace")
-            cluster = self.inv.clusters.add(
-                r.Cluster(
-                    raw=item,
-                    arn=item["clusterArn"],
-                    name=item.get("clusterName", ""),
-                    status=item.get("status", ""),
-                    capacity_providers=list(item.get("capacityProviders", [])),
-                    namespace_arn=namespace,
-                )
-            )
+        self._failures("cluster", answer)
+        for item in self.crawl.each("cluster", answer.get("clusters")):
+            cluster = self.crawl.read("cluster", item, self._cluster)
+            if cluster is None:
+                continue
             if self.cluster:
                 self.inv.cluster = cluster.name
             self.look_inside(cluster)
+
+    def _cluster(self, item: dict[str, Any]) -> r.Cluster:
+        arn = str(item["clusterArn"])
+        namespace = (item.get("serviceConnectDefaults") or {}).get("namespace")
+        return self.inv.clusters.add(
+            r.Cluster(
+                raw=item,
+                arn=arn,
+                name=str(item.get("clusterName") or readers.arn_resource(arn)[-1]),
+                status=str(item.get("status", "")),
+                capacity_providers=[str(x) for x in item.get("capacityProviders") or []],
+                namespace_arn=namespace,
+            )
+        )
 
     def look_inside(self, cluster: r.Cluster) -> None:
         crawl, arn, name = self.crawl, cluster.arn, cluster.name
@@ -184,95 +193,52 @@ class EcsPass:
 
         def describe(batch: list[str]) -> None:
             self.crawl.request(
-                f"ECS {param}", "ecs", operation, then, cluster=cluster, **{param: batch}, **extra
-            )
+                f"ECS {param}", "ecs", operation, lambda answer: then(answer, cluster),
+                cluster=cluster, **{param: batch}, **extra,
+            )  # fmt: skip
 
         return Batches(BATCH[operation], describe, lists)
 
-    def add_services(self, answer: dict[str, Any]) -> None:
-        for item in answer.get("services", []):
-            vpc = (item.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
-            balancers = item.get("loadBalancers", [])
-            connect = _service_connect(item)
-            self.inv.services.add(
-                r.Service(
-                    raw=item,
-                    arn=item["serviceArn"],
-                    name=item.get("serviceName", ""),
-                    cluster_arn=item.get("clusterArn", ""),
-                    status=item.get("status", ""),
-                    task_definition=item.get("taskDefinition", ""),
-                    desired_count=item.get("desiredCount", 0),
-                    running_count=item.get("runningCount", 0),
-                    pending_count=item.get("pendingCount", 0),
-                    launch_type=item.get("launchType", ""),
-                    subnets=list(vpc.get("subnets", [])),
-                    security_groups=list(vpc.get("securityGroups", [])),
-                    target_groups=[
-                        b["targetGroupArn"] for b in balancers if b.get("targetGroupArn")
-                    ],
-                    load_balancer_names=[
-                        b["loadBalancerName"] for b in balancers if b.get("loadBalancerName")
-                    ],
-                    registries=[x["registryArn"] for x in item.get("serviceRegistries", [])],
-                    namespace=connect.get("namespace") if connect.get("enabled") else None,
-                    role_arn=item.get("roleArn"),
-                )
-            )
+    def add_services(self, answer: dict[str, Any], cluster: str) -> None:
+        self._failures("service", answer)
+        for item in self.crawl.each("service", answer.get("services")):
+            found = self.crawl.read("service", item, lambda x: readers.service(x, cluster))
+            if found is None:
+                continue
+            service = self.inv.services.add(found)
+            for raw in self.crawl.each(f"task set of service {service.name}", item.get("taskSets")):
+                self.crawl.read(
+                    f"task set of service {service.name}", raw,
+                    lambda x, s=service: self.inv.task_sets.add(readers.task_set(x, s)),
+                )  # fmt: skip
 
-    def add_tasks(self, answer: dict[str, Any]) -> None:
-        for item in answer.get("tasks", []):
-            enis, subnets = [], []
-            for attachment in item.get("attachments", []):
-                details = {d.get("name"): d.get("value") for d in attachment.get("details", [])}
-                if details.get("networkInterfaceId"):
-                    enis.append(details["networkInterfaceId"])
-                if details.get("subnetId"):
-                    subnets.append(details["subnetId"])
-            self.inv.tasks.add(
-                r.Task(
-                    raw=item,
-                    arn=item["taskArn"],
-                    cluster_arn=item.get("clusterArn", ""),
-                    task_definition_arn=item.get("taskDefinitionArn", ""),
-                    last_status=item.get("lastStatus", ""),
-                    desired_status=item.get("desiredStatus", ""),
-                    group=item.get("group", ""),
-                    started_by=item.get("startedBy", ""),
-                    launch_type=item.get("launchType", ""),
-                    container_instance_arn=item.get("containerInstanceArn"),
-                    network_interfaces=enis,
-                    subnets=subnets,
-                )
-            )
+    def add_tasks(self, answer: dict[str, Any], cluster: str) -> None:
+        self._failures("task", answer)
+        for item in self.crawl.each("task", answer.get("tasks")):
+            self.crawl.read("task", item, lambda x: self.inv.tasks.add(readers.task(x, cluster)))
 
-    def add_instances(self, answer: dict[str, Any]) -> None:
-        for item in answer.get("containerInstances", []):
-            self.inv.container_instances.add(
-                r.ContainerInstance(
-                    raw=item,
-                    arn=item["containerInstanceArn"],
-                    cluster_arn=_cluster_of(item["containerInstanceArn"]),
-                    ec2_instance_id=item.get("ec2InstanceId", ""),
-                    status=item.get("status", ""),
-                    running_tasks=item.get("runningTasksCount", 0),
-                )
-            )
+    def add_instances(self, answer: dict[str, Any], cluster: str) -> None:
+        self._failures("container instance", answer)
+        for item in self.crawl.each("container instance", answer.get("containerInstances")):
+            self.crawl.read(
+                "container instance", item,
+                lambda x: self.inv.container_instances.add(readers.container_instance(x, cluster)),
+            )  # fmt: skip
 
     def add_capacity_providers(self, answer: dict[str, Any]) -> None:
-        for item in answer.get("capacityProviders", []):
-            self.inv.capacity_providers._records.pop(item.get("name", ""), None)
-            self.inv.capacity_providers.add(
-                r.CapacityProvider(
-                    raw=item,
-                    name=item.get("name", ""),
-                    arn=item.get("capacityProviderArn", ""),
-                    status=item.get("status", ""),
-                    auto_scaling_group_arn=(item.get("autoScalingGroupProvider") or {}).get(
-                        "autoScalingGroupArn"
-                    ),
-                )
-            )
+        self._failures("capacity provider", answer)
+        for item in self.crawl.each("capacity provider", answer.get("capacityProviders")):
+            found = self.crawl.read("capacity provider", item, readers.capacity_provider)
+            if found is not None:
+                self.inv.capacity_providers._records.pop(found.name, None)
+                self.inv.capacity_providers.add(found)
+
+    def _failures(self, kind: str, answer: dict[str, Any]) -> None:
+        """A describe's `failures`: what ECS could not describe, and why (MISSING, ...)."""
+        for failure in self.crawl.each(f"{kind} failure", answer.get("failures")):
+            reason = failure.get("reason") or "not described"
+            detail = f" ({failure['detail']})" if failure.get("detail") else ""
+            self.crawl.note(f"{kind} {failure.get('arn')}: {reason}{detail}")
 
     # -- task definitions ------------------------------------------------------------------
     def describe_revisions(self, arns: list[str]) -> None:
@@ -281,40 +247,22 @@ class EcsPass:
                 continue
             self.revisions_asked.add(arn)
             self.crawl.request(
-                f"task definition {r.last_part(arn)}", "ecs", "DescribeTaskDefinition",
-                self.add_revision, taskDefinition=arn, include=["TAGS"],
+                f"task definition {readers.arn_resource(arn)[-1]}", "ecs", "DescribeTaskDefinition",
+                lambda answer, asked=arn: self.add_revision(answer, asked),
+                taskDefinition=arn, include=["TAGS"],
             )  # fmt: skip
 
-    def add_revision(self, answer: dict[str, Any]) -> None:
-        item = answer.get("taskDefinition") or {}
-        containers = []
-        for c in item.get("containerDefinitions", []):
-            log = c.get("logConfiguration") or {}
-            options = log.get("options") or {} if log.get("logDriver") == "awslogs" else {}
-            container = r.Container(
-                raw=c,
-                name=c.get("name", ""),
-                image=c.get("image", ""),
-                log_group=options.get("awslogs-group"),
-                log_region=options.get("awslogs-region"),
-                **r.parse_image(c.get("image", "")),  # type: ignore[arg-type]
-            )
-            containers.append(container)
+    def add_revision(self, answer: dict[str, Any], asked: str) -> None:
+        item = answer.get("taskDefinition")
+        revision = self.crawl.read(
+            f"task definition {readers.arn_resource(asked)[-1]}",
+            item if isinstance(item, dict) else {},
+            lambda x: self.inv.revisions.add(readers.revision(x, asked)),
+        )  # fmt: skip
+        if revision is None:
+            return
+        for container in revision.containers:
             self.linked.log_group(container.log_group, container.log_region)
-        revision = self.inv.revisions.add(
-            r.Revision(
-                raw=item,
-                arn=item["taskDefinitionArn"],
-                family=item.get("family", ""),
-                revision=item.get("revision", 0),
-                status=item.get("status", ""),
-                task_role_arn=item.get("taskRoleArn"),
-                execution_role_arn=item.get("executionRoleArn"),
-                network_mode=item.get("networkMode"),
-                compatibilities=list(item.get("requiresCompatibilities", [])),
-                containers=containers,
-            )
-        )
         self.linked.role(revision.task_role_arn)
         self.linked.role(revision.execution_role_arn)
 
@@ -363,13 +311,6 @@ class EcsPass:
             )
 
 
-def _cluster_of(arn: str) -> str:
-    """`arn:aws:ecs:R:A:container-instance/CLUSTER/ID` -> the cluster's ARN."""
-    head, _, rest = arn.partition(":container-instance/")
-    parts = rest.split("/")
-    return f"{head}:cluster/{parts[0]}" if len(parts) == 2 else ""
-
-
 def _families(inventory: Inventory) -> None:
     by_family: dict[str, list[r.Revision]] = {}
     for revision in inventory.revisions:
@@ -384,12 +325,3 @@ def _families(inventory: Inventory) -> None:
                 inactive=sum(x.status == "INACTIVE" for x in revisions),
             )
         )
-
-
-def _service_connect(service: dict[str, Any]) -> dict[str, Any]:
-    """A service's Service Connect settings: ECS answers them in its deployments (the PRIMARY
-    one is what runs), not at the service's top level."""
-    deployments = service.get("deployments") or []
-    primary = next((d for d in deployments if d.get("status") == "PRIMARY"), None)
-    found = (primary or {}).get("serviceConnectConfiguration")
-    return found or service.get("serviceConnectConfiguration") or {}

@@ -71,6 +71,12 @@ class View(widgets.VBox):
         except ops.OpError as error:
             self.say(error.message, error=True)
             return
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            # an endpoint's answer without a field this view reads: say so, never a traceback
+            self.say(
+                f"The answer had no usable {error} field: this view cannot show it.", error=True
+            )
+            return
         if self.error:  # the account answered this time: the earlier failure no longer holds
             self.say("")
         self.show()

@@ -15,9 +15,10 @@ import traitlets
 from ipywidgets import CallbackDispatcher
 
 from .. import graph
+from ..graph.details import describe
 from ..graph.dot import console_url
 from ..graph.dot import to_digraph as picture_to_digraph
-from ..graph.picture import Node, describe
+from ..graph.picture import Node
 from ..graph.text import to_text as picture_to_text
 from ..inventory import Inventory, snapshot
 

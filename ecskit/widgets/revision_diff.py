@@ -25,6 +25,13 @@ def _cell(value: Any, path: str = "") -> str:
     return escape(json.dumps(value) if not isinstance(value, str) else value)
 
 
+def _only_empty(change: dict[str, Any]) -> bool:
+    """A path absent (or null) on one side and `[]` or `{}` on the other: ECS answers both for
+    a list nobody set (real ECS omits `volumes`, the sandbox says `[]`), so they run the same."""
+    sides = (change["a"], change["b"])
+    return all(side is None or side == [] or side == {} for side in sides)
+
+
 class RevisionDiff(View):
     """Pick two revisions of `family`; the table lists each changed path with both values."""
 
@@ -85,7 +92,7 @@ class RevisionDiff(View):
         except ops.OpError as error:
             self.say(error.message, error=True)
             return
-        self.changes = console.diff_revisions(a, b)
+        self.changes = [c for c in console.diff_revisions(a, b) if not _only_empty(c)]
         if not self.changes:
             self.table.value = '<i class="ecskit-no-changes">The two revisions run the same.</i>'
             return
