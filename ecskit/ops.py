@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 # writes read through console, never the reverse; OpError, plain_errors and log_groups_of
@@ -22,6 +24,10 @@ from .console import log_groups_of, resource_name
 from .errors import OpError, plain_errors
 
 EXECUTION_ROLE_NAME = "ecsTaskExecutionRole"
+# CreateLogGroup's name rules (length, characters), as botocore's Logs model holds them
+LOG_GROUP_API = (
+    "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"
+)
 # how often a Cloud Map operation is asked whether it has finished
 POLL_SECONDS = 1.0
 EXECUTION_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
@@ -70,21 +76,100 @@ def _clean(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def register_task_definition(
-    session: Any, body: dict[str, Any], *, create_log_groups: bool = False
+    session: Any, body: dict[str, Any], *, create_log_groups: bool | Iterable[str] = False
 ) -> dict[str, Any]:
     """Register `body` (RegisterTaskDefinition's JSON); the new revision's description.
 
-    With `create_log_groups`, the body's awslogs groups are created first (as the console's
-    "awslogs-create-group" does), so the first task's logs have somewhere to go.
+    With `create_log_groups` (True: every awslogs group of the body; or the names to make), the
+    groups are created before registering (as the console's "awslogs-create-group" does), so the
+    first task's logs have somewhere to go. Nothing half-made: the body is checked with ecskit's
+    rules and each group name with CloudWatch Logs' model first (a refusal names its field, its
+    `code` is the rule's id, and nothing is created); if ECS still refuses the body, the groups
+    this call created are deleted again (groups that were there before are left alone).
     """
-    if create_log_groups:
-        for group in log_groups_of(body):
-            create_log_group(session, group)
-    with plain_errors(
-        f"register task definition {body.get('family', '')!r}",
-        _members(session, "RegisterTaskDefinition"),
-    ):
-        return session.ecs.register_task_definition(**_clean(body))["taskDefinition"]
+    action = f"register task definition {body.get('family', '')!r}"
+    wanted = log_groups_of(body) if create_log_groups is True else list(create_log_groups or [])
+    made: Made = []
+    if wanted:
+        _refuse_what_rules_refuse(body, wanted, action)
+    try:
+        for group in wanted:
+            if not _log_group_exists(session, group):
+                create_log_group(session, group)
+                made.append(
+                    (
+                        f"the log group {group}",
+                        lambda g=group: session.logs.delete_log_group(logGroupName=g),
+                    )
+                )
+        with plain_errors(action, _members(session, "RegisterTaskDefinition")):
+            return session.ecs.register_task_definition(**_clean(body))["taskDefinition"]
+    except OpError as error:
+        raise undone(made, error) from None
+
+
+def _refuse_what_rules_refuse(body: dict[str, Any], groups: list[str], action: str) -> None:
+    """Raise the rules' errors for `body` (and Logs' for its group names) before anything."""
+    from .rules import validate
+    from .rules.model import check_request
+
+    problems = [p for p in validate("task-definition", body) if p.severity == "error"]
+    where = _log_group_paths(body)
+    for group in groups:
+        for problem in check_request("logs", "CreateLogGroup", {"logGroupName": group}):
+            message = problem.message.replace("logGroupName", f"The log group name {group!r}")
+            problems.append(
+                replace(problem, path=where.get(group, ""), message=message, source=LOG_GROUP_API)
+            )
+    if problems:
+        said = "; ".join(
+            p.message if p.message.startswith(p.path) else f"{p.path or 'body'}: {p.message}"
+            for p in problems
+        )
+        raise OpError(
+            f"Could not {action}: {said} Nothing was created.", problems[0].rule, problems[0].path
+        )
+
+
+def _log_group_paths(body: dict[str, Any]) -> dict[str, str]:
+    """Where each awslogs group is named in the body (its first container's option)."""
+    paths: dict[str, str] = {}
+    for index, container in enumerate(body.get("containerDefinitions") or []):
+        options = ((container or {}).get("logConfiguration") or {}).get("options") or {}
+        group = options.get("awslogs-group")
+        if isinstance(group, str):
+            paths.setdefault(
+                group, f"containerDefinitions[{index}].logConfiguration.options.awslogs-group"
+            )
+    return paths
+
+
+def _log_group_exists(session: Any, name: str) -> bool:
+    with plain_errors(f"read the log group {name}"):
+        pages = session.logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=name)
+        return any(g["logGroupName"] == name for page in pages for g in page["logGroups"])
+
+
+# what a call made, to remove if a later step fails: (what it is, in words; how to remove it)
+Made = list[tuple[str, Callable[[], Any]]]
+
+
+def undone(made: Made, error: OpError) -> OpError:
+    """`error`, once what was `made` is removed, newest first (what could not be, it names)."""
+    left = []
+    for what, remove in reversed(made):
+        try:
+            with plain_errors(f"remove {what}"):
+                remove()
+        except OpError:
+            left.append(what)
+    if not left:
+        return error
+    return OpError(
+        f"{error.message} Could not remove {', '.join(left)}, made for it: delete it yourself.",
+        error.code,
+        error.field,
+    )
 
 
 def deregister_task_definition(session: Any, revision: str) -> dict[str, Any]:
@@ -185,6 +270,15 @@ def create_namespace(
         if row["id"] == namespace_id or row["name"] == name:
             return {"id": row["id"], "arn": row["arn"], "name": name}
     raise OpError(f"Could not create the namespace {name}: Cloud Map did not report it.")
+
+
+def delete_namespace(session: Any, namespace_id: str, *, wait_seconds: float = 60.0) -> None:
+    """Delete a Cloud Map namespace by its id, polled until Cloud Map says SUCCESS."""
+    sd = session.servicediscovery
+    action = f"delete the namespace {namespace_id}"
+    with plain_errors(action):
+        operation_id = sd.delete_namespace(Id=namespace_id)["OperationId"]
+        _finished(sd, operation_id, action, wait_seconds)
 
 
 def _finished(sd: Any, operation_id: str, action: str, wait_seconds: float) -> dict[str, Any]:

@@ -218,3 +218,82 @@ def test_namespace_creation_still_pending_gives_up_plainly(monkeypatch):
     with pytest.raises(ops.OpError) as raised:
         ops.create_namespace(session, "shop", wait_seconds=0)
     assert raised.value.code == "Timeout" and "had not finished" in raised.value.message
+
+
+# --- nothing half-made: log groups only for a request that passes, removed if ECS refuses it ---
+
+
+def _revisions(session) -> list[str]:
+    return [
+        arn
+        for status in ("ACTIVE", "INACTIVE")
+        for arn in session.ecs.list_task_definitions(status=status)["taskDefinitionArns"]
+    ]
+
+
+def _two_containers(second_group: str) -> dict:
+    body = json.loads(json.dumps(FARGATE_WEB))
+    sidecar = json.loads(json.dumps(body["containerDefinitions"][0]))
+    sidecar["name"] = "sidecar"
+    sidecar["logConfiguration"]["options"]["awslogs-group"] = second_group
+    body["containerDefinitions"].append(sidecar)
+    return body
+
+
+def _ecs_refuses(operation: str, message: str):
+    """A session on the same sandbox whose ECS refuses `operation` as ECS does on the wire
+    (HTTP 400, a ClientException body); every other call reaches the sandbox."""
+    from botocore.awsrequest import AWSResponse
+
+    import ecskit
+
+    class _Raw:
+        def stream(self, **_):
+            return [json.dumps({"__type": "ClientException", "message": message}).encode()]
+
+    def before_send(request, **_):
+        if request.headers.get("X-Amz-Target", b"").decode().endswith("." + operation):
+            return AWSResponse(request.url, 400, {}, _Raw())
+        return None
+
+    refusing = ecskit.connect()
+    refusing.ecs.meta.events.register("before-send", before_send)
+    return refusing
+
+
+def test_a_body_the_rules_refuse_makes_no_log_group(session):
+    body = {**FARGATE_WEB, "pidMode": "host"}  # Fargate takes pidMode "task" only
+    with pytest.raises(ops.OpError) as caught:
+        ops.register_task_definition(session, body, create_log_groups=True)
+    assert caught.value.field == "pidMode" and caught.value.code == "fargate.unsupported"
+    assert "Nothing was created" in caught.value.message
+    assert _groups(session) == [] and _revisions(session) == []
+
+
+def test_a_log_group_name_logs_would_refuse_makes_nothing(session):
+    body = _two_containers("bad name!")
+    with pytest.raises(ops.OpError) as caught:
+        ops.register_task_definition(session, body, create_log_groups=True)
+    assert caught.value.field == ("containerDefinitions[1].logConfiguration.options.awslogs-group")
+    assert "The log group name 'bad name!' has characters not allowed" in caught.value.message
+    # the first group, whose name is fine, was not made either
+    assert _groups(session) == [] and _revisions(session) == []
+
+
+def test_groups_made_for_a_registration_ecs_refuses_are_removed(session):
+    ops.create_log_group(session, "/ecs/kept")  # there before: left alone
+    body = _two_containers("/ecs/kept")
+    refusing = _ecs_refuses("RegisterTaskDefinition", "Too many revisions.")
+    with pytest.raises(ops.OpError) as caught:
+        ops.register_task_definition(refusing, body, create_log_groups=True)
+    assert caught.value.code == "ClientException" and "Too many revisions." in str(caught.value)
+    assert _groups(session) == ["/ecs/kept"] and _revisions(session) == []
+    # the same request on a session ECS accepts makes the group and the revision
+    ops.register_task_definition(session, body, create_log_groups=True)
+    assert _groups(session) == ["/ecs/kept", "/ecs/web"] and len(_revisions(session)) == 1
+
+
+def test_only_the_groups_asked_for_are_made(session):
+    body = _two_containers("/ecs/sidecar")
+    ops.register_task_definition(session, body, create_log_groups=["/ecs/sidecar"])
+    assert _groups(session) == ["/ecs/sidecar"]

@@ -245,40 +245,61 @@ class ClusterForm(Form):
             )
 
     def send_request(self, body: dict[str, Any]) -> Any:
+        """Namespace, capacity, cluster, activation in order; on a failure, what this submit
+        made is removed again, newest first (nothing half-made)."""
         name = body["clusterName"]
         kind = self.infrastructure.value
-        if self.namespace.value == NEW_NAMESPACE:
-            ops.create_namespace(self.session, name)
-        provider = None
-        if kind == "EC2" and self.group.value != NEW_GROUP:
-            provider = capacity.use_auto_scaling_group(self.session, name, self.group.value)
-        elif kind == "EC2":
-            provider = capacity.create_ec2_capacity(
-                self.session,
-                name,
-                instance_type=self.instance_type.value.strip(),
-                desired=self.desired.value,
-                minimum=self.minimum.value,
-                maximum=self.maximum.value,
-            )
-        try:
-            cluster = ops.create_cluster(self.session, body)
-        except ops.OpError:
-            if provider is not None:  # nothing half-made: the capacity goes with the cluster
-                capacity.delete_ec2_capacity(
-                    self.session, provider, group=self.group.value == NEW_GROUP
-                )
-            raise
+        made: ops.Made = []
         self.activation = None
-        if kind == "EXTERNAL":
-            try:
-                self.activation = capacity.create_activation(
-                    self.session, name, instances=self.instances.value, days=self.days.value
+        try:
+            if self.namespace.value == NEW_NAMESPACE:
+                self._new_namespace(name, made)
+            provider = None
+            if kind == "EC2" and self.group.value != NEW_GROUP:
+                provider = capacity.use_auto_scaling_group(self.session, name, self.group.value)
+            elif kind == "EC2":
+                provider = capacity.create_ec2_capacity(
+                    self.session,
+                    name,
+                    instance_type=self.instance_type.value.strip(),
+                    desired=self.desired.value,
+                    minimum=self.minimum.value,
+                    maximum=self.maximum.value,
                 )
-            except ops.OpError as error:
-                ops.delete_cluster(self.session, name)
-                raise ops.OpError(error.message, error.code, "externalInstances") from None
+            if provider is not None:
+                new_group = self.group.value == NEW_GROUP
+                made.append(
+                    (
+                        f"the capacity provider {provider}",
+                        lambda: capacity.delete_ec2_capacity(
+                            self.session, provider, group=new_group
+                        ),
+                    )
+                )
+            cluster = ops.create_cluster(self.session, body)
+            made.append((f"the cluster {name}", lambda: ops.delete_cluster(self.session, name)))
+            if kind == "EXTERNAL":
+                try:
+                    self.activation = capacity.create_activation(
+                        self.session, name, instances=self.instances.value, days=self.days.value
+                    )
+                except ops.OpError as error:
+                    raise ops.OpError(error.message, error.code, "externalInstances") from None
+        except ops.OpError as error:
+            raise ops.undone(made, error) from None
         return cluster
+
+    def _new_namespace(self, name: str, made: ops.Made) -> None:
+        """Create the namespace named like the cluster; noted for undoing if this made it."""
+        there = any(row["name"] == name for row in console.namespaces(self.session))
+        namespace = ops.create_namespace(self.session, name)
+        if not there:
+            made.append(
+                (
+                    f"the namespace {name}",
+                    lambda: ops.delete_namespace(self.session, namespace["id"]),
+                )
+            )
 
     def done(self, answer: Any) -> str:
         name = answer["clusterName"]

@@ -450,10 +450,9 @@ class TaskDefinitionForm(Form):
         }
 
     def send_request(self, body: dict[str, Any]) -> Any:
-        # groups first: if one cannot be made, no revision is registered either
-        for group in sorted({e.log_group_to_create() for e in self.containers} - {None}):
-            ops.create_log_group(self.session, str(group))
-        return ops.register_task_definition(self.session, body)
+        # ops makes the groups once the body passes the rules, and removes them if ECS refuses
+        groups = sorted({group for e in self.containers if (group := e.log_group_to_create())})
+        return ops.register_task_definition(self.session, body, create_log_groups=groups)
 
     def done(self, answer: Any) -> str:
         name = f"{answer['family']}:{answer['revision']}"

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ecskit import ops
 from ecskit.widgets import ClusterForm
+
+
+def _namespaces(session) -> list[str]:
+    return sorted(n["Name"] for n in session.servicediscovery.list_namespaces()["Namespaces"])
+
+
+def _clusters(session) -> list[str]:
+    return [arn.rsplit("/", 1)[-1] for arn in session.ecs.list_clusters()["clusterArns"]]
 
 
 def test_fargate_cluster_with_insights_new_namespace_and_tags(session):
@@ -111,15 +121,23 @@ def test_a_group_already_serving_a_provider_is_refused_beside_the_field(
     assert [arn.rsplit("/", 1)[-1] for arn in clusters] == ["shop"]
 
 
-def test_capacity_is_undone_when_the_cluster_cannot_be_made(session, monkeypatch):
-    def refuse(session, body):
-        raise ops.OpError("Could not create cluster: no.", "ClientException")
+@pytest.mark.parametrize(
+    ("step", "infrastructure"),
+    [("ecskit.ops.create_cluster", "EC2"), ("ecskit.capacity.create_activation", "EXTERNAL")],
+)
+def test_what_was_made_is_undone_when_a_later_step_fails(
+    session, monkeypatch, step, infrastructure
+):
+    def refuse(*_args, **_kwargs):
+        raise ops.OpError("Could not go on: no.", "ClientException")
 
-    monkeypatch.setattr(ops, "create_cluster", refuse)
+    monkeypatch.setattr(step, refuse)
     form = ClusterForm(session)
-    form.name.value, form.infrastructure.value = "fleet", "EC2"
+    form.name.value, form.infrastructure.value = "fleet", infrastructure
+    form.namespace.value = "__new__"
     form.submit.click()
-    assert "Could not create cluster: no." in form.result.value
+    assert "Could not go on: no." in form.result.value
+    assert _namespaces(session) == [] and _clusters(session) == []
     assert session.autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"] == []
     assert session.ec2.describe_launch_templates()["LaunchTemplates"] == []
     providers = session.ecs.describe_capacity_providers()["capacityProviders"]
@@ -152,3 +170,43 @@ def test_bad_cluster_name_is_shown_beside_the_name_and_nothing_is_made(session):
     assert session.ecs.list_clusters()["clusterArns"] == []
     form.name.value = "my-cluster"
     assert form.errors == [] and not form.submit.disabled
+
+
+# --- nothing half-made: a namespace this submit made goes when the cluster cannot be made ---
+
+
+def test_a_refused_capacity_removes_the_namespace_made_for_the_cluster(session):
+    # a launch template by the capacity's name: EC2 refuses a second (AlreadyExists)
+    session.ec2.create_launch_template(
+        LaunchTemplateName="fleet-ec2", LaunchTemplateData={"InstanceType": "t3.micro"}
+    )
+    form = ClusterForm(session)
+    form.name.value, form.infrastructure.value = "fleet", "EC2"
+    form.namespace.value = "__new__"
+    assert form.errors == [], form.problems
+    form.submit.click()
+    assert "Launch template name already in use" in form.result.value
+    assert _namespaces(session) == [] and _clusters(session) == []
+    templates = session.ec2.describe_launch_templates()["LaunchTemplates"]
+    assert [t["LaunchTemplateName"] for t in templates] == ["fleet-ec2"]  # not ours: kept
+    assert session.autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"] == []
+
+
+def test_a_group_already_in_use_removes_the_namespace_and_keeps_one_that_was_there(
+    session, auto_scaling_group
+):
+    first = ClusterForm(session)
+    first.name.value, first.infrastructure.value = "shop", "EC2"
+    first.group.value = "mine"
+    first.namespace.value = "__new__"
+    first.submit.click()
+    assert "ecskit-created" in first.result.value, first.result.value
+    ops.create_namespace(session, "kept")  # a namespace named like the next cluster
+    for name in ("other", "kept"):
+        form = ClusterForm(session)
+        form.name.value, form.infrastructure.value = name, "EC2"
+        form.group.value = "mine"  # the sandbox's group serves shop-ec2 already: refused
+        form.namespace.value = "__new__"
+        form.submit.click()
+        assert "already the capacity" in form.result.value
+    assert _namespaces(session) == ["kept", "shop"] and _clusters(session) == ["shop"]
