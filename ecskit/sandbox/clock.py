@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 
 MODES = ("real", "instant", "manual")
 DEFAULT_STEP = 0.75  # seconds per state change: a task is RUNNING ~2-3 s after RunTask
@@ -28,7 +30,10 @@ class Clock:
     def __init__(self, mode: str | None = None, step: float | None = None) -> None:
         self._offset = 0.0
         self._frozen_at = time.time()
-        self.rushing = False  # settle(): every state change takes no time, whatever the mode
+        # told (event, value) before a mode change, an advance or a settle: snapshots record them
+        self.listeners: list[Callable[[str, Any], None]] = []
+        self.pinned: float | None = None  # a snapshot's replay: the time of the event replayed
+        self._rushing = False
         self.mode = mode or os.environ.get("ECSKIT_SANDBOX_CLOCK", "real") or "real"
         env_step = os.environ.get("ECSKIT_SANDBOX_STEP")
         self.step = step if step is not None else float(env_step) if env_step else DEFAULT_STEP
@@ -44,6 +49,8 @@ class Clock:
                 f"clock {value!r} is not one of {', '.join(MODES)}: use 'real' to watch tasks "
                 "start, 'instant' for the steady state at once, 'manual' with advance(seconds)."
             )
+        if value != getattr(self, "_mode", value):
+            self._tell("mode", value)
         if value == "manual":
             self._frozen_at = self.now()
             self._offset = 0.0
@@ -52,10 +59,23 @@ class Clock:
         self._mode = value
 
     @property
+    def rushing(self) -> bool:
+        """settle(): every state change takes no time, whatever the mode."""
+        return self._rushing
+
+    @rushing.setter
+    def rushing(self, value: bool) -> None:
+        if value and not self._rushing:
+            self._tell("settle", None)
+        self._rushing = value
+
+    @property
     def instant(self) -> bool:
         return self._mode == "instant"
 
     def now(self) -> float:
+        if self.pinned is not None:
+            return self.pinned
         if getattr(self, "_mode", "real") == "manual":
             return self._frozen_at + self._offset
         return time.time() + self._offset
@@ -71,7 +91,22 @@ class Clock:
         """Move sandbox time forward (any mode; the only way time moves on 'manual')."""
         if seconds < 0:
             raise ClockError(f"advance({seconds}): time only moves forward; give seconds >= 0.")
+        self._tell("advance", seconds)
+        if self.pinned is not None:
+            self.pinned += seconds
+            return
         self._offset += seconds
+
+    def set_now(self, epoch: float) -> None:
+        """Sandbox time is `epoch` now, and moves on from there as the mode says (restore)."""
+        self.pinned = None
+        self._frozen_at, self._offset = epoch, 0.0
+        if self._mode != "manual":
+            self._offset = epoch - time.time()
+
+    def _tell(self, event: str, value: Any) -> None:
+        for listener in self.listeners:
+            listener(event, value)
 
     def __repr__(self) -> str:
         return f"<ecskit sandbox clock {self._mode}, {self.step:g} s a step>"

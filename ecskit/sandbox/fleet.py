@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
+
+from .recording import seeded
 
 # what the OS and the agent keep: ECS registers a little less memory than the type has
 OS_SHARE = 0.06
@@ -80,7 +81,9 @@ def sync_auto_scaling(backend: Any) -> list[Any]:
                 instance = state.instance
                 if state.lifecycle_state != "InService" or instance.id in known:
                     continue
-                ci = backend.register_container_instance(cluster.name, instance.id)
+                # registered by whichever call syncs first: its ARN from the instance alone
+                with seeded(f"{cluster.arn}/{instance.id}"):
+                    ci = backend.register_container_instance(cluster.name, instance.id)
                 size_by_type(ci, instance.instance_type)
                 ci.capacity_provider_name = name
                 known.add(instance.id)
@@ -90,8 +93,8 @@ def sync_auto_scaling(backend: Any) -> list[Any]:
 
 def register_external(backend: Any, body: dict[str, Any]) -> Any | None:
     """An ECS Anywhere instance (managed-instance id `mi-...`), or None for an EC2 one."""
-    from moto.core.utils import utcnow
-    from moto.ecs.models import ContainerInstance
+    from moto.ecs.models import ContainerInstance, utcnow  # the sandbox's time (recording.py)
+    from moto.moto_api._internal import mock_random
 
     try:
         document = json.loads(body.get("instanceIdentityDocument") or "{}")
@@ -124,7 +127,7 @@ def register_external(backend: Any, body: dict[str, Any]) -> Any | None:
     }
     instance.registered_at = utcnow()
     instance.region_name = backend.region_name
-    instance.id = str(uuid.uuid4())
+    instance.id = str(mock_random.uuid4())  # the request's seed: a snapshot repeats it
     instance.cluster_name = cluster
     instance._account_id = backend.account_id
     instance._backend = backend
@@ -139,9 +142,11 @@ class Activations:
         self.made: dict[str, dict[str, Any]] = {}
 
     def create(self, body: dict[str, Any]) -> dict[str, str]:
+        from moto.moto_api._internal import mock_random
+
         activation = {
-            "ActivationId": str(uuid.uuid4()),
-            "ActivationCode": uuid.uuid4().hex[:20],
+            "ActivationId": str(mock_random.uuid4()),
+            "ActivationCode": mock_random.uuid4().hex[:20],
             "IamRole": body.get("IamRole"),
             "RegistrationLimit": body.get("RegistrationLimit", 1),
         }

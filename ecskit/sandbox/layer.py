@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import fleet, paging, placement, request_check, tuning
+from . import fleet, paging, placement, recording, request_check, tuning
 from .clock import Clock
 from .errors import EcsError
 from .further_operations import FurtherOperations
@@ -103,7 +103,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
         self.calls = 0
         self.lifecycle.reset()
         self.scheduler.reset()
-        self.recording = []
+        self.recording = [recording.clock_state(self.clock)]  # the clock as the state began
         self.replayed = 0
         if self.integrations is not None:
             self.integrations.next_publish = 0.0
@@ -207,7 +207,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
         if status.startswith("5") and b"<!doctype html" in body[:100].lower():
             return _internal_failure(environ, start_response, body)
         if record is not None and status.startswith("2") and not self.replaying:
-            self.recording.append(record)
+            self.recording.append({**record, "at": self.recorded_at})
         start_response(status, headers)
         return [body]
 
@@ -235,19 +235,15 @@ class EcsLayer(EcsOperations, FurtherOperations):
         return json_response(start_response, 200, page)
 
     def _reseed(self, region: str, ec2: bool = True) -> None:
-        """The n-th change after a reset always draws the same random ids (snapshots rely on it).
+        """The n-th event of the recording always draws the same random ids (snapshots rely on
+        it), and happens at the sandbox time noted here.
 
-        Building moto's EC2 backend draws random ids too (the default VPC): build it before
-        seeding, so when it is built (by a read, or now) changes nothing afterwards.
+        moto builds a backend (EC2's draws its default VPC) from a seed of its own, whenever it
+        is built (recording.seed_new_backends): `region` and `ec2` no longer matter.
         """
         from moto.moto_api._internal import mock_random
 
-        if ec2:
-            from moto.ec2.models import ec2_backends
-
-            # `in` on a BackendDict builds the backend; its keys() do not
-            if region not in ec2_backends[WARM_ACCOUNT].keys():  # noqa: SIM118
-                ec2_backends[WARM_ACCOUNT][region]
+        self.recorded_at = self.clock.now()
         mock_random.seed(len(self.recording) if not self.replaying else self.replayed)
 
     def ecs_call(
@@ -290,8 +286,9 @@ class EcsLayer(EcsOperations, FurtherOperations):
                 )
             if changes and not self.replaying:
                 self.recording.append(
-                    {"kind": "ecs", "op": operation, "region": region_of(environ), "body": body}
-                )
+                    {"kind": "ecs", "at": self.recorded_at, "op": operation,
+                     "region": region_of(environ), "body": body}
+                )  # fmt: skip
         return json_response(start_response, 200, result)
 
     def _moto_error(
@@ -357,15 +354,19 @@ class EcsLayer(EcsOperations, FurtherOperations):
         name = action.group(1) if action else target.split(".")[-1]
         if isinstance(name, bytes):
             name = name.decode()
+        if not name:  # Smithy RPC v2 (CBOR): the operation is the path's last part
+            name = environ.get("PATH_INFO", "").rpartition("/operation/")[2]
         if name.startswith(_READS) or name.startswith("BatchGet"):
             return None
-        headers = {k: v for k, v in environ.items() if k.startswith("HTTP_") or k == "CONTENT_TYPE"}
+        # the service and region replace the signature: a snapshot holds no credential
         return {
             "kind": "wsgi",
+            "service": _service_of(environ),
+            "region": region_of(environ),
             "method": method,
             "path": environ.get("PATH_INFO", "/"),
-            "query": query,
-            "headers": headers,
+            "query": recording.unsigned_query(query),
+            "headers": recording.replay_headers(environ),
             "body": raw.decode("latin-1"),
         }
 
@@ -377,6 +378,7 @@ def _install(layer: EcsLayer) -> None:
 
     global _CURRENT
     _CURRENT = layer
+    recording.install(layer)  # before the warm-up builds moto's backends: from their own seeds
     placement.install()
     hold_moto_progression()
     _fallback_dns_name()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import math
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from . import placement
 from .clock import Clock
 from .lifecycle import PENDING_STATES, Lifecycle, _dt
+from .recording import derived_uuid, seeded
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,17 @@ LAUNCH_STEP = 50
 FAILURE_BACKOFF = 60.0  # seconds of sandbox time before a failing service tries again
 
 
-def new_deployment_id() -> str:
-    return "ecs-svc/" + str(uuid.uuid4().int)[:19]
+def new_deployment_id(key: str) -> str:
+    """`ecs-svc/` and 19 digits, as ECS shows them; the same for the same `key` (snapshots)."""
+    return "ecs-svc/" + str(10**18 + derived_uuid(key).int % (9 * 10**18))
+
+
+def _serial(service: Any, kind: str) -> str:
+    """A key for the service's n-th thing of `kind` (deployment, event, launch): what the
+    scheduler makes draws its ids from it, whichever tick makes it (snapshots replay to it)."""
+    counts = service.__dict__.setdefault("_ecskit_serials", {})
+    counts[kind] = counts.get(kind, 0) + 1
+    return f"{getattr(service, '_ecskit_basis', service.arn)}/{kind}/{counts[kind]}"
 
 
 def short_id(task: Any) -> str:
@@ -69,7 +78,12 @@ class Scheduler:
     # -- what the layer tells the scheduler -----------------------------------------------
     def created(self, backend: Any, service: Any, body: dict[str, Any]) -> None:
         """A service moto just stored: ECS's defaults, its first deployment IN_PROGRESS."""
+        from moto.moto_api._internal import mock_random
+
         now = self.clock.datetime()
+        # drawn in the CreateService request's seed: a service made again under the same name
+        # gets ids of its own
+        service._ecskit_basis = f"{service.arn}/{mock_random.getrandbits(64):016x}"
         service.deployment_configuration = {
             **DEFAULT_DEPLOYMENT_CONFIGURATION,
             **(body.get("deploymentConfiguration") or {}),
@@ -287,19 +301,20 @@ class Scheduler:
                 done = 0
                 while done < wanted:
                     batch = min(10, wanted - done)
-                    tasks = backend.run_task(
-                        service.cluster_name,
-                        deployment["taskDefinition"],
-                        batch,
-                        None,
-                        deployment["id"],
-                        service.tags if service.propagate_tags == "SERVICE" else None,
-                        None if strategy else service.launch_type,
-                        service.network_configuration or None,
-                        group,
-                        service.platform_version,
-                        share,
-                    )
+                    with seeded(_serial(service, "launch")):
+                        tasks = backend.run_task(
+                            service.cluster_name,
+                            deployment["taskDefinition"],
+                            batch,
+                            None,
+                            deployment["id"],
+                            service.tags if service.propagate_tags == "SERVICE" else None,
+                            None if strategy else service.launch_type,
+                            service.network_configuration or None,
+                            group,
+                            service.platform_version,
+                            share,
+                        )
                     started += tasks
                     done += len(tasks)
                     if len(tasks) < batch:
@@ -378,7 +393,7 @@ class Scheduler:
 
     def _deployment(self, service: Any) -> dict[str, Any]:
         now = self.clock.datetime()
-        deployment_id = new_deployment_id()
+        deployment_id = new_deployment_id(_serial(service, "deployment"))
         strategy = getattr(service, "capacity_provider_strategy", None)
         deployment = {
             "id": deployment_id,
@@ -433,8 +448,9 @@ class Scheduler:
     def _event(self, service: Any, message: str) -> None:
         if service.events and service.events[0]["message"] == message:
             return
+        event_id = str(derived_uuid(_serial(service, "event")))
         service.events.insert(
-            0, {"id": str(uuid.uuid4()), "createdAt": self.clock.datetime(), "message": message}
+            0, {"id": event_id, "createdAt": self.clock.datetime(), "message": message}
         )
         del service.events[MAX_EVENTS:]
 

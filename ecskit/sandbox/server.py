@@ -109,21 +109,14 @@ class Sandbox:
 
     def reset(self) -> None:
         """Forget every resource of every service (moto's reset), as a fresh sandbox."""
-        from moto.moto_api._internal import mock_random, moto_api_backend
+        from moto.moto_api._internal import moto_api_backend
 
         if self.layer is not None:
             # A reset racing the warm-up would pull the backends from under it (KeyError).
             self.layer.warm.wait(timeout=30)
+        # moto forgets every backend; each is built again on first use from a seed of its own
+        # (recording.seed_new_backends): the default VPC's ids are the same whatever ran before
         moto_api_backend.reset()
-        # moto's reset rebuilds each existing backend at once (in an order that depends on which
-        # exist), and EC2's draws its default VPC's ids: rebuilt again from a fixed seed, they are
-        # the same whatever ran before (snapshots restore by replay: ids must repeat).
-        from moto.ec2.models import ec2_backends
-
-        for account in list(ec2_backends.keys()):
-            for region in list(ec2_backends[account].keys()):
-                mock_random.seed(0)
-                ec2_backends[account][region].reset()
         if self.layer is not None:
             self.layer.reset()
 
@@ -157,8 +150,9 @@ class Sandbox:
 
         return save(self._layer())
 
-    def restore(self, snapshot: dict[str, Any]) -> None:
-        """Forget everything, then rebuild the state `snapshot` was saved from."""
+    def restore(self, snapshot: dict[str, Any] | str | bytes) -> None:
+        """Forget everything, then rebuild the state `snapshot` was saved from, with the same
+        ids, in this process or any other; the clock ends where it was saved."""
         from .snapshot import restore
 
         restore(self, snapshot)
