@@ -50,8 +50,12 @@ class PortMappingRow:
         self.editor = editor
         self.container_port = _text(str(mapping.get("containerPort", "")), "80", "90px")
         self.host_port = _text(str(mapping.get("hostPort", "")), "(dynamic)", "90px")
+        protocol = mapping.get("protocol", "tcp")
         self.protocol = widgets.Dropdown(
-            options=["tcp", "udp"], value=mapping.get("protocol", "tcp"), layout={"width": "80px"}
+            # a protocol ECS lacks is kept, for the rules to point at
+            options=sorted({"tcp", "udp", protocol}),
+            value=protocol,
+            layout={"width": "80px"},
         )
         self.extra = {
             k: v for k, v in mapping.items() if k not in ("containerPort", "hostPort", "protocol")

@@ -262,13 +262,14 @@ class DeploymentForm(Form):
                 self.cluster.options = [*self.cluster.options, (name, name)]
             self.cluster.value = name
         strategy = body.get("capacityProviderStrategy")
+        wanted = body.get("launchType")
         if strategy:
-            wanted = PROVIDER + strategy[0]["capacityProvider"]
+            wanted = PROVIDER + str(strategy[0].get("capacityProvider", ""))
+        if wanted:
+            # one the list lacks is offered anyway: the rules then say what is wrong with it
             if wanted not in [v for _, v in self.launch.options]:
                 self.launch.options = [*self.launch.options, (wanted, wanted)]
             self.launch.value = wanted
-        elif body.get("launchType"):
-            self.launch.value = body["launchType"]
         if body.get("taskDefinition"):
             self.choose_revision(console.resource_name(str(body["taskDefinition"])))
         vpc = (body.get("networkConfiguration") or {}).get("awsvpcConfiguration")

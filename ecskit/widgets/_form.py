@@ -10,9 +10,14 @@ from html import escape
 from typing import Any
 
 import ipywidgets as widgets
+from traitlets import TraitError
 
 from .. import ops, preview
 from ._fields import Field, InputProblem, assign, problem_html
+from ._loading import Inputs, refusal, shape_problems, unfillable, without_nulls
+
+# What filling a form from a body may raise when the body holds what no input can show.
+_FILL_FAILURES = (TraitError, TypeError, ValueError, KeyError, AttributeError, IndexError)
 
 STYLE = """<style>
 .ecskit-invalid input, .ecskit-invalid select {border-color:#b00020 !important}
@@ -34,7 +39,8 @@ class Form(widgets.VBox):
     """A request being written: fields, the problems beside them, three previews and a submit.
 
     Subclasses set `kind` (the rules' name), `operation` (boto3's), the submit button's
-    label/class, and write `build()` (fields -> request body) and `load(body)`.
+    label/class, and write `build()` (fields -> request body) and `fill(body)`; `load(body)`
+    checks the body's shape first and changes nothing when it cannot be shown.
     """
 
     kind = ""
@@ -43,6 +49,8 @@ class Form(widgets.VBox):
     submit_label = "Create"
     submit_class = "ecskit-create"
     title = ""
+    # plain attributes `fill` replaces, put back with the inputs when a load fails
+    loaded_attributes: tuple[str, ...] = ("extra",)
 
     def __init__(self, session: Any = None) -> None:
         self.session = default_session(session)
@@ -79,13 +87,18 @@ class Form(widgets.VBox):
         self.export_button = widgets.Button(description="Export to JSON")
         self.export_button.add_class("ecskit-export")
         self.export_button.on_click(lambda _: setattr(self.json_input, "value", self.json))
+        self.load_message = widgets.HTML()
+        self.load_message.add_class("ecskit-load-message")
         self.tabs = widgets.Tab(
             children=[
                 self.json_preview,
                 self.boto3_preview,
                 self.cli_preview,
                 widgets.VBox(
-                    [self.json_input, widgets.HBox([self.load_button, self.export_button])]
+                    [
+                        self.json_input,
+                        widgets.HBox([self.load_button, self.export_button, self.load_message]),
+                    ]
                 ),
             ]
         )
@@ -104,9 +117,20 @@ class Form(widgets.VBox):
         """The request body the fields describe (call `self.bad(path, message)` for bad input)."""
         raise NotImplementedError
 
-    def load(self, body: dict[str, Any]) -> None:
-        """Set the fields from a request body."""
+    def fill(self, body: dict[str, Any]) -> None:
+        """Set the fields from a request body of the right shape (no JSON nulls in it)."""
         raise NotImplementedError
+
+    def request_of(self, body: dict[str, Any]) -> Any:
+        """The request a loaded body stands for (a describe answer becomes its request)."""
+        return body
+
+    def load_parts(self) -> list[Any]:
+        """The objects holding the form's inputs (the form; editors in forms that have them)."""
+        return [self]
+
+    def put_back(self) -> None:
+        """Redraw after the inputs were put back as they were before a failed load."""
 
     def send_request(self, body: dict[str, Any]) -> Any:
         """Submit through `ops`; the answer (raises ops.OpError)."""
@@ -237,16 +261,54 @@ class Form(widgets.VBox):
         """The problems shown beside the field bound to `path`."""
         return list(self.field(path).problems)
 
+    def load(self, body: dict[str, Any]) -> list[Any]:
+        """Fill the form from a request body; [] when it loaded.
+
+        A body with a field of the wrong JSON type changes nothing: the problems (each naming
+        its field and the type it needs) are returned and shown beside "Load from JSON".
+        """
+        body = self.request_of(body) if isinstance(body, dict) else body
+        problems = shape_problems(self.kind, body)
+        if not problems:
+            saved = Inputs(self, self.load_parts(), self.loaded_attributes)
+            try:
+                self.fill(without_nulls(body))
+            except _FILL_FAILURES:
+                with self.holding():
+                    saved.put_back()
+                    self.put_back()
+                problems = unfillable(self.kind, body)
+        if problems:
+            self._refuse_load(refusal(problems))
+        else:
+            self.load_message.value = ""
+        return problems
+
+    def _refuse_load(self, message: str) -> None:
+        self.load_message.value = (
+            f'<span class="ecskit-error" style="color:#b00020">✖ {escape(message)}</span>'
+        )
+        self.show_error(message)
+        self.tabs.selected_index = 3  # the message sits beside "Load from JSON"
+
     def _on_load_json(self, _: Any) -> None:
         try:
             body = json.loads(self.json_input.value)
-            if not isinstance(body, dict):
-                raise ValueError("the JSON must be an object: {...}")
         except ValueError as error:
-            self.show_error(f"That JSON cannot be read: {error}. Nothing was loaded.")
+            self._refuse_load(f"That JSON cannot be read: {error}. Nothing was loaded.")
             return
-        self.result.value = ""
-        self.load(body)
+        except RecursionError:
+            self._refuse_load("That JSON is nested too deep to read. Nothing was loaded.")
+            return
+        if not self.load(body):
+            self.result.value = ""
+
+    def load_given(self, body: dict[str, Any]) -> list[Any]:
+        """Load a body given to the constructor; a refused one waits in the JSON box, fixable."""
+        problems = self.load(body)
+        if problems:
+            self.json_input.value = json.dumps(body, indent=2, default=str)
+        return problems
 
     def read(self, call: Callable[[], Any], default: Any, action: str = "read the account") -> Any:
         """What `call()` reads for a picker; on an AWS failure `default`, the reason shown.

@@ -224,7 +224,7 @@ class ClusterForm(Form):
                 f"max {self.maximum.value}).",
             )
 
-    def load(self, body: dict[str, Any]) -> None:
+    def fill(self, body: dict[str, Any]) -> None:
         known = ("clusterName", "capacityProviders", "settings", "serviceConnectDefaults", "tags")
         with self.holding():
             self.extra = {k: v for k, v in body.items() if k not in known}
@@ -234,14 +234,14 @@ class ClusterForm(Form):
                 self.infrastructure.value = "EC2"
             else:
                 self.infrastructure.value = "FARGATE"
-            settings = {s["name"]: s["value"] for s in body.get("settings") or []}
+            settings = {s.get("name"): s.get("value") for s in body.get("settings") or []}
             self.insights.value = settings.get("containerInsights") in ("enabled", "enhanced")
             namespace = (body.get("serviceConnectDefaults") or {}).get("namespace", "")
             if namespace and namespace not in [v for _, v in self.namespace.options]:
                 self.namespace.options = [*self.namespace.options, (namespace, namespace)]
             self.namespace.value = namespace
             self.tags.value = "\n".join(
-                f"{t['key']}={t.get('value', '')}" for t in body.get("tags") or []
+                f"{t.get('key', '')}={t.get('value', '')}" for t in body.get("tags") or []
             )
 
     def send_request(self, body: dict[str, Any]) -> Any:

@@ -49,7 +49,7 @@ class RunTaskForm(DeploymentForm):
         body["count"] = int(self.count.value)
         return body
 
-    def load(self, body: dict[str, Any]) -> None:
+    def fill(self, body: dict[str, Any]) -> None:
         with self.holding():
             self.load_placement(body)
             self.count.value = int(body.get("count", 1))

@@ -178,7 +178,7 @@ class ServiceForm(DeploymentForm):
                 ]
         return body
 
-    def load(self, body: dict[str, Any]) -> None:
+    def fill(self, body: dict[str, Any]) -> None:
         with self.holding():
             self.load_placement(body)
             self.service_name.value = str(body.get("serviceName", ""))

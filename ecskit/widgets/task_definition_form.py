@@ -82,7 +82,8 @@ def request_body(described: dict[str, Any]) -> dict[str, Any]:
 class TaskDefinitionForm(Form):
     """The console's "Create new task definition", checked as you type.
 
-    `form.body` is the RegisterTaskDefinition request; `form.load(body)` fills the form from one;
+    `form.body` is the RegisterTaskDefinition request; `form.load(body)` fills the form from one
+    (a body with a field of the wrong type changes nothing and says which field and why);
     `form.on_register(callback)` is called with the registered revision's description.
     """
 
@@ -91,6 +92,7 @@ class TaskDefinitionForm(Form):
     submit_label = "Register"
     submit_class = "ecskit-register"
     title = "Task definition"
+    loaded_attributes = ("extra", "containers", "_implicit", "_family_before")
 
     def __init__(self, session: Any = None, body: dict[str, Any] | None = None) -> None:
         super().__init__(session)
@@ -209,9 +211,7 @@ class TaskDefinitionForm(Form):
             self.refresh_roles()
             self._launch_changed()
             self._cpu_changed()
-            if body is not None:
-                self.load(body)
-            else:
+            if body is None or self.load_given(body):  # refused: a fresh form, the body to fix
                 self.add_container()
                 # as the console does: the standard execution role, when the account has it
                 standard = dict(self.execution_role.options).get(ops.EXECUTION_ROLE_NAME, "")
@@ -401,9 +401,17 @@ class TaskDefinitionForm(Form):
                 del body[key]  # a loaded body without it stays without it
         return body
 
-    def load(self, body: dict[str, Any]) -> None:
-        """Fill the form from a RegisterTaskDefinition body (or a describe answer)."""
-        body = request_body(body)
+    def request_of(self, body: dict[str, Any]) -> Any:
+        return request_body(body)  # a describe answer loads as the request that made it
+
+    def load_parts(self) -> list[Any]:
+        return [self, *self.containers, *(row for e in self.containers for row in e.ports)]
+
+    def put_back(self) -> None:
+        self._render()
+
+    def fill(self, body: dict[str, Any]) -> None:
+        """Fill the form from a RegisterTaskDefinition body."""
         with self.holding():
             self.extra = {k: v for k, v in body.items() if k not in SHOWN_KEYS}
             self._family_before = ""

@@ -173,7 +173,7 @@ class UpdateServiceForm(DeploymentForm):
             body["forceNewDeployment"] = True
         return body
 
-    def load(self, body: dict[str, Any]) -> None:
+    def fill(self, body: dict[str, Any]) -> None:
         with self.holding():
             if body.get("cluster"):
                 name = console.resource_name(str(body["cluster"]))
