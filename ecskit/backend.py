@@ -46,7 +46,7 @@ class ReadOnlyError(PermissionError):
         self.operation = operation
         super().__init__(
             f"{service}:{operation} would change your AWS account, and this session is read-only. "
-            "Nothing was sent. To allow changes, set session.read_only = False or connect with "
+            "Nothing was sent. To allow changes, connect with "
             "ecskit.connect(profile=..., read_only=False)."
         )
 
