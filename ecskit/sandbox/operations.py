@@ -328,11 +328,49 @@ class EcsOperations:
     def op_DescribeContainerInstances(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.check_describe_limit("DescribeContainerInstances", body)
         self._sync_fleet(backend)
-        return self.moto(environ, "DescribeContainerInstances", body)
+        cluster = errors.find_cluster(backend, body.get("cluster"))
+        known, failures = _instances(backend, cluster, body.get("containerInstances") or [])
+        if not body.get("containerInstances"):
+            raise EcsError("InvalidParameterException", "ContainerInstances can not be blank.")
+        result: dict[str, Any] = {"containerInstances": [], "failures": failures}
+        if known:
+            request = {**body, "cluster": cluster.name, "containerInstances": known}
+            found = self.moto(environ, "DescribeContainerInstances", request)
+            result["containerInstances"] = found.get("containerInstances") or []
+        return result
+
+    def op_UpdateContainerInstancesState(self, backend: Any, body: dict, environ: dict) -> dict:
+        cluster = errors.find_cluster(backend, body.get("cluster"))
+        known, failures = _instances(backend, cluster, body.get("containerInstances") or [])
+        result: dict[str, Any] = {"containerInstances": [], "failures": failures}
+        if known:
+            request = {**body, "cluster": cluster.name, "containerInstances": known}
+            found = self.moto(environ, "UpdateContainerInstancesState", request)
+            result["containerInstances"] = found.get("containerInstances") or []
+        return result
+
+    def op_StartTask(self, backend: Any, body: dict, environ: dict) -> dict:
+        cluster = errors.find_cluster(backend, body.get("cluster"))
+        errors.find_task_definition(backend, body.get("taskDefinition"))
+        known, failures = _instances(backend, cluster, body.get("containerInstances") or [])
+        if not known:
+            return {"tasks": [], "failures": failures}
+        request = {**body, "cluster": cluster.name, "containerInstances": known}
+        result = self.moto(environ, "StartTask", request)
+        result["failures"] = (result.get("failures") or []) + failures
+        return result
 
     def op_RegisterContainerInstance(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.find_cluster(backend, body.get("cluster"))
         external = fleet.register_external(backend, body)
+        if external is None and not _identity_document(body.get("instanceIdentityDocument")):
+            # wording ours: the container agent always sends the EC2 identity document
+            raise EcsError(
+                "InvalidParameterException",
+                "InstanceIdentityDocument must be the EC2 instance identity document (a JSON "
+                "object) that the container agent sends; the sandbox registers the instance "
+                "from it.",
+            )
         if external is not None:
             self._cluster_changed(backend, external.cluster_name)
             found = self.moto(
@@ -347,6 +385,35 @@ class EcsOperations:
             if hasattr(hook, "instance_registered"):
                 hook.instance_registered(backend, body, result)
         return result
+
+
+def _identity_document(text: str | None) -> dict | None:
+    """The EC2 instance identity document (a JSON object), or None if it is not one."""
+    import json
+
+    try:
+        found = json.loads(text or "")
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _instances(backend: Any, cluster: Any, names: list[str]) -> tuple[list[str], list[dict]]:
+    """The ids of the cluster's container instances named, and a MISSING failure for each
+    other name (the API reference's failure reason for an instance it cannot find)."""
+    mine = backend.container_instances.get(cluster.name, {})
+    known, failures = [], []
+    for name in names:
+        wanted = (name or "").split("/")[-1]
+        if wanted and wanted in mine:
+            known.append(wanted)
+        else:
+            arn = name if name.startswith("arn:") else (
+                f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:container-instance/"
+                f"{cluster.name}/{wanted}"
+            )  # fmt: skip
+            failures.append({"arn": arn, "reason": "MISSING"})
+    return known, failures
 
 
 def _compatibilities(td: Any, body: dict[str, Any]) -> list[str]:

@@ -114,6 +114,8 @@ class Settings:
         cluster = errors.find_cluster(backend, body.get("cluster"))
         merged = {s["name"]: s for s in (cluster.settings or [])}
         for setting in body.get("settings") or []:
+            if not setting.get("name"):  # ECS's "<Field> can not be blank." (sandbox-errors.md)
+                raise EcsError("InvalidParameterException", "Setting name can not be blank.")
             if setting.get("value") is not None:
                 _check_value(setting["name"], setting["value"])
             merged[setting["name"]] = {"name": setting["name"], "value": setting.get("value")}
