@@ -103,6 +103,8 @@ class EcsLayer(EcsOperations, FurtherOperations):
         self.calls = 0
         self.lifecycle.reset()
         self.scheduler.reset()
+        # a fresh sandbox starts at wall time again (time moved by advance() is forgotten)
+        self.clock.set_now(time.time())
         self.recording = [recording.clock_state(self.clock)]  # the clock as the state began
         self.replayed = 0
         if self.integrations is not None:
@@ -129,8 +131,8 @@ class EcsLayer(EcsOperations, FurtherOperations):
         scheduler (what is left is done on the next request); settle() works to the end."""
         deadline = None if budget is None else time.monotonic() + budget
         for _ in range(200 if deadline is not None else 100_000):
-            moved = self.lifecycle.tick()
-            acted = self.scheduler.tick()
+            moved = self.lifecycle.tick(deadline)
+            acted = self.scheduler.tick(deadline)
             if not (moved or acted):
                 break
             if deadline is not None and time.monotonic() > deadline:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from itertools import pairwise
@@ -140,8 +141,11 @@ class Lifecycle:
             self.moving[id(task)] = task
 
     # -- time passes ---------------------------------------------------------------------
-    def tick(self) -> bool:
-        """Move every changing task to the state its time says; True if anything changed."""
+    def tick(self, deadline: float | None = None) -> bool:
+        """Move every changing task to the state its time says; True if anything changed.
+
+        With a `deadline` (time.monotonic()), stop there: the rest move on the next tick.
+        """
         if not self.moving:
             return False
         now = self.clock.now()
@@ -149,7 +153,9 @@ class Lifecycle:
         changed = False
         with self.lock:
             tasks = list(self.moving.values())
-        for task in tasks:
+        for number, task in enumerate(tasks):
+            if deadline is not None and number % 50 == 49 and time.monotonic() > deadline:
+                break
             status = task._status
             since = getattr(task, "_ecskit_since", now)
             while status in NEXT and now >= since + step:
