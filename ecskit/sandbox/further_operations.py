@@ -10,6 +10,7 @@ from .capacity_providers import CapacityProviders
 from .container_instances import ContainerInstances
 from .execute_command import ExecuteCommand
 from .not_emulated import NotEmulated
+from .service_deployments import ServiceDeployments
 from .settings import Settings
 from .tags import Tags
 from .task_definition_deletion import TaskDefinitionDeletion
@@ -26,6 +27,7 @@ class FurtherOperations(
     Settings,
     Tags,
     ExecuteCommand,
+    ServiceDeployments,
     NotEmulated,
 ):
     """Every op_* handler of the modules above (mixed into EcsLayer after EcsOperations)."""

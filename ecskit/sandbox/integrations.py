@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .lifecycle import PENDING_STATES, _dt
+from .strategies.traffic import group_for
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ class Integrations:
             if lb.get("targetGroupArn"):
                 target = _target(task, lb)
                 if target is not None:
-                    _elbv2(backend).register_targets(lb["targetGroupArn"], [target])
+                    group = group_for(service, task.started_by, lb["targetGroupArn"])
+                    _elbv2(backend).register_targets(group, [target])
         for registry in _registries(backend, service):
             sd, service_id, port = registry
             attributes = _instance_attributes(task, service, port)
@@ -58,7 +60,8 @@ class Integrations:
             if lb.get("targetGroupArn"):
                 target = _target(task, lb)
                 if target is not None:
-                    _elbv2(backend).deregister_targets(lb["targetGroupArn"], [target])
+                    group = group_for(service, task.started_by, lb["targetGroupArn"])
+                    _elbv2(backend).deregister_targets(group, [target])
         for sd, service_id, _port in _registries(backend, service):
             with contextlib.suppress(Exception):  # already gone: nothing to undo
                 sd.deregister_instance(service_id, task.id)

@@ -16,7 +16,6 @@ from .errors import EcsError
 _DAEMONS = "ECS daemons"
 _GATEWAYS = "ECS gateways"
 _EXPRESS = "Express Mode services and their gateway"
-_DEPLOYMENTS = "service deployments and revisions"
 _AGENT = "a call only the ECS container agent makes"
 
 # operation -> what it is, in the words of the message
@@ -48,11 +47,6 @@ NOT_EMULATED: dict[str, str] = {
     "DeleteExpressGatewayService": _EXPRESS,
     "DescribeExpressGatewayService": _EXPRESS,
     "UpdateExpressGatewayService": _EXPRESS,
-    "ListServiceDeployments": _DEPLOYMENTS,
-    "DescribeServiceDeployments": _DEPLOYMENTS,
-    "DescribeServiceRevisions": _DEPLOYMENTS,
-    "StopServiceDeployment": _DEPLOYMENTS,
-    "ContinueServiceDeployment": _DEPLOYMENTS,
     "SubmitTaskStateChange": _AGENT,
     "SubmitContainerStateChange": _AGENT,
     "SubmitAttachmentStateChanges": _AGENT,

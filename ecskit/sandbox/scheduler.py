@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import placement
 from .clock import Clock
+from .deployment_records import DeploymentRecords, breaker_threshold
 from .lifecycle import PENDING_STATES, Lifecycle, _dt
 from .recording import derived_uuid, seeded
 
@@ -52,7 +54,7 @@ def short_id(task: Any) -> str:
     return task.task_arn.split("/")[-1]
 
 
-class Scheduler:
+class Scheduler(DeploymentRecords):
     """Reconciles each service that has something to do, on every tick of the sandbox."""
 
     def __init__(self, clock: Clock, lifecycle: Lifecycle) -> None:
@@ -65,11 +67,13 @@ class Scheduler:
         self.on_running: list[Callable[[Any, Any], None]] = []
         self.on_stopping: list[Callable[[Any, Any], None]] = []
         lifecycle.listeners.append(self._task_changed)
+        self._records_init()
 
     def reset(self) -> None:
         self.members.clear()
         self.dirty.clear()
         self.dirty_clusters.clear()
+        self.history.reset()
 
     @property
     def idle(self) -> bool:
@@ -102,6 +106,7 @@ class Scheduler:
         service.deployments = []
         if service.deployment_controller.get("type", "ECS") == "ECS" and service.task_definition:
             service.deployments = [self._deployment(service)]
+            self.record_start(service, [])
         self.touch(service)
 
     def updated(self, backend: Any, service: Any, body: dict[str, Any], before: str | None) -> None:
@@ -122,6 +127,7 @@ class Scheduler:
                     old["status"] = "ACTIVE"
                     old["updatedAt"] = self.clock.datetime()
             service.deployments.insert(0, self._deployment(service))
+            self.record_start(service, service.deployments[1:])
         elif service.deployments:
             service.deployments[0]["desiredCount"] = service.desired_count
             service.deployments[0]["updatedAt"] = self.clock.datetime()
@@ -164,10 +170,13 @@ class Scheduler:
                 _safely(hook, task, service)
 
     # -- the work ------------------------------------------------------------------------
-    def tick(self) -> bool:
-        """Reconcile every service with work to do; True if any task was started or stopped."""
+    def tick(self, deadline: float | None = None) -> bool:
+        """Reconcile every service with work to do; True if any task was started or stopped.
+        With a `deadline` (time.monotonic()), services left over wait for the next tick."""
         changed = False
         for key, service in list(self.dirty.items()):
+            if deadline is not None and changed and time.monotonic() > deadline:
+                break
             busy, acted = self.reconcile(service)
             changed |= acted
             if not busy:
@@ -191,6 +200,7 @@ class Scheduler:
                 self._event(service, _stopped_message(service, live))
             if all(t.last_status == "STOPPED" for t in members):
                 service.status = "INACTIVE"
+                self.history.forget(service)
                 self._count(service, members)
                 return False, acted
             self._count(service, members)
@@ -198,6 +208,14 @@ class Scheduler:
         if not service.deployments:
             self._count(service, members)
             return False, False
+        self.record_progress(service)
+        engine = getattr(service, "_ecskit_traffic", None)
+        if engine is not None and engine.active:  # blue/green, canary, linear
+            busy, acted = engine.reconcile()
+            if busy:
+                return True, acted
+            members = self.tasks_of(backend, service)
+            live = [t for t in members if t.desired_status == "RUNNING"]
         primary = service.deployments[0]
         desired = service.desired_count
         conf = getattr(service, "deployment_configuration", DEFAULT_DEPLOYMENT_CONFIGURATION)
@@ -264,6 +282,7 @@ class Scheduler:
             and all(t.last_status in ("RUNNING", "STOPPED") for t in members)
         )
         if steady:
+            self.record_steady(service, primary)
             if primary.get("rolloutState") == "IN_PROGRESS":
                 primary["rolloutState"] = "COMPLETED"
                 primary["rolloutStateReason"] = "ECS deployment completed successfully."
@@ -360,8 +379,10 @@ class Scheduler:
         )
         conf = getattr(service, "deployment_configuration", {}) or {}
         breaker = conf.get("deploymentCircuitBreaker") or {}
-        threshold = min(200, max(3, math.ceil(service.desired_count * 0.5)))
-        if breaker.get("enable") and deployment["failedTasks"] >= threshold:
+        self.record_failure(service, deployment)
+        if breaker.get("enable") and deployment["failedTasks"] >= breaker_threshold(
+            conf, service.desired_count
+        ):
             deployment["rolloutState"] = "FAILED"
             deployment["rolloutStateReason"] = (
                 "ECS deployment circuit breaker: tasks failed to start."
@@ -371,25 +392,9 @@ class Scheduler:
                 f"(service {service.name}) (deployment {deployment['id']}) deployment failed: "
                 "tasks failed to start.",
             )
-            last_good = next(
-                (d for d in service.deployments if d is not deployment and d["status"] == "ACTIVE"),
-                None,
-            )
-            if (
-                breaker.get("rollback")
-                and last_good is not None
-                and deployment["status"] == "PRIMARY"
-            ):
-                # roll back: a new PRIMARY deployment of the last revision that worked
-                deployment["status"] = "ACTIVE"
-                service.task_definition = last_good["taskDefinition"]
-                service.deployments.insert(0, self._deployment(service))
-                service._ecskit_backoff = 0.0
-                service._ecskit_steady = False
-                self._event(
-                    service,
-                    f"(service {service.name}) rolling back to deployment {last_good['id']}.",
-                )
+            # with rollback: a new PRIMARY deployment of the last revision that worked
+            wants = bool(breaker.get("rollback")) and deployment["status"] == "PRIMARY"
+            self.record_tripped(service, deployment, wants)
 
     def _deployment(self, service: Any) -> dict[str, Any]:
         now = self.clock.datetime()

@@ -136,6 +136,13 @@ class Sandbox:
     def clock(self, mode: str) -> None:
         self._layer().clock.mode = mode
 
+    @property
+    def hook_results(self) -> dict[str, str]:
+        """What each Lambda lifecycle hook answers, by function ARN: "SUCCEEDED" (the default
+        for any ARN not listed) or "FAILED". The sandbox cannot run Lambda functions, so you
+        say what yours would return: `sandbox.hook_results[arn] = "FAILED"`."""
+        return self._layer().scheduler.hook_results
+
     def advance(self, seconds: float) -> None:
         """Move sandbox time forward (the way time moves on the 'manual' clock)."""
         self._layer().advance(seconds)
