@@ -449,6 +449,16 @@ class Scheduler(DeploymentRecords):
                 deployment["desiredCount"] = service.desired_count
             else:
                 deployment["desiredCount"] = counts[0] + counts[1]
+        # DescribeServices' currentServiceRevisions: the revisions the service runs now
+        service.current_service_revisions = [
+            {
+                "arn": self.history.revision_arn(service, d["id"]),
+                "requestedTaskCount": d["desiredCount"],
+                "runningTaskCount": d["runningCount"],
+                "pendingTaskCount": d["pendingCount"],
+            }
+            for d in service.deployments
+        ]
 
     def _event(self, service: Any, message: str) -> None:
         if service.events and service.events[0]["message"] == message:
