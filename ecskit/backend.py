@@ -290,13 +290,15 @@ def _connect_sandbox(region: str | None, read_only: bool) -> Session:
 def _connect_aws(profile: str | None, region: str | None, *, read_only: bool) -> Session:
     try:
         boto = boto3.session.Session(profile_name=profile, region_name=region)
+        # botocore may only read the profile here, lazily: a missing one raises now or never
+        region_name = boto.region_name
     except botocore.exceptions.ProfileNotFound:
         known = boto3.session.Session().available_profiles
         raise ConnectError(
             f"profile={profile!r} is not in your AWS config (~/.aws/config, ~/.aws/credentials); "
             f"known profiles: {', '.join(known) or 'none'}. Run `aws configure --profile NAME`."
         ) from None
-    if boto.region_name is None:
+    if region_name is None:
         raise ConnectError(
             "No AWS region: pass region='us-east-1' (or your region), or set one in the profile."
         )
