@@ -21,16 +21,62 @@ from .strategies.traffic import TrafficDeployment
 __all__ = ["DeploymentRecords", "breaker_threshold"]
 
 
+class HookResults(dict):
+    """What each Lambda hook answers, by function ARN; every change is told to `on_change`
+    (the layer records it, so a snapshot replays deployments with the same answers)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_change: Any = None
+
+    def __setitem__(self, arn: str, result: str) -> None:
+        if result not in ("SUCCEEDED", "FAILED"):
+            raise ValueError(
+                f"hook_results[{arn!r}] = {result!r}: a Lambda hook answers 'SUCCEEDED' or "
+                "'FAILED' (the sandbox cannot run the function, so you say which)."
+            )
+        super().__setitem__(arn, result)
+        if self.on_change is not None:
+            self.on_change(arn, result)
+
+    def __delitem__(self, arn: str) -> None:
+        super().__delitem__(arn)
+        if self.on_change is not None:
+            self.on_change(arn, None)
+
+    def clear(self) -> None:
+        for arn in list(self):
+            del self[arn]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for arn, result in dict(*args, **kwargs).items():
+            self[arn] = result
+
+    def pop(self, arn: str, *default: Any) -> Any:
+        if arn not in self:
+            return dict.pop(self, arn, *default)
+        result = self[arn]
+        del self[arn]
+        return result
+
+    def quietly(self, arn: str, result: str | None) -> None:
+        """Set (or with None forget) an answer without telling anyone (snapshot replay)."""
+        if result is None:
+            dict.pop(self, arn, None)
+        else:
+            super().__setitem__(arn, result)
+
+
 class DeploymentRecords:
     """Service deployments for the scheduler (mixed into Scheduler)."""
 
     history: History
-    hook_results: dict[str, str]
+    hook_results: HookResults
 
     def _records_init(self) -> None:
         self.history = History()
         # what each Lambda hook answers (the sandbox cannot run Lambda): ARN -> SUCCEEDED/FAILED
-        self.hook_results = {}
+        self.hook_results = HookResults()
 
     # -- a new deployment ------------------------------------------------------------------
     def record_start(self, service: Any, sources: list[dict[str, Any]]) -> None:

@@ -66,6 +66,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
         self.clock = Clock()
         self.lifecycle = Lifecycle(self.clock)
         self.scheduler = Scheduler(self.clock, self.lifecycle)
+        self.scheduler.hook_results.on_change = self._hook_result_set
         self.lock = threading.RLock()
         self.recording: list[dict[str, Any]] = []
         self.replaying = False
@@ -111,6 +112,14 @@ class EcsLayer(EcsOperations, FurtherOperations):
             self.integrations.next_publish = 0.0
         hold_moto_progression()
         mock_random.seed(0)
+
+    def _hook_result_set(self, arn: str, result: str | None) -> None:
+        """Sandbox.hook_results changed: kept in the recording (snapshots replay it)."""
+        if not self.replaying:
+            with self.lock:
+                self.recording.append(
+                    {"kind": "hook", "at": self.clock.now(), "arn": arn, "result": result}
+                )
 
     # -- time ----------------------------------------------------------------------------
     def tick(self) -> None:

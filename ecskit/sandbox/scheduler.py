@@ -74,6 +74,8 @@ class Scheduler(DeploymentRecords):
         self.dirty.clear()
         self.dirty_clusters.clear()
         self.history.reset()
+        for arn in list(self.hook_results):
+            self.hook_results.quietly(arn, None)
 
     @property
     def idle(self) -> bool:

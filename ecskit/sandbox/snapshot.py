@@ -109,6 +109,8 @@ def _replay(layer: Any, number: int, event: dict[str, Any]) -> None:
     elif kind == "wsgi":
         layer.tick()
         _replay_request(layer, event)
+    elif kind == "hook":  # Sandbox.hook_results[arn] = result
+        layer.scheduler.hook_results.quietly(event["arn"], event.get("result"))
     else:
         raise SnapshotError(f"event {number} of the snapshot is of no kind ecskit knows: {kind!r}")
 

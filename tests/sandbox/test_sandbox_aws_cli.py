@@ -110,3 +110,22 @@ def test_the_aws_cli_sees_a_sandbox_that_behaves_like_ecs(endpoint: str) -> None
     )  # fmt: skip
     assert refused.returncode != 0
     assert "ClientException" in refused.stderr and "TaskDefinition is inactive" in refused.stderr
+
+    # issue 12: the service's deployment history, as the CLI shows it
+    aws(endpoint, "ecs", "update-service", "--cluster", "shop", "--service", "web",
+        "--task-definition", "web:2")  # fmt: skip
+    listed = json.loads(
+        aws(endpoint, "ecs", "list-service-deployments", "--cluster", "shop", "--service", "web")
+        .stdout
+    )["serviceDeployments"]  # fmt: skip
+    assert [d["status"] for d in listed] == ["SUCCESSFUL", "SUCCESSFUL"]
+    described = json.loads(
+        aws(endpoint, "ecs", "describe-service-revisions", "--service-revision-arns",
+            listed[0]["targetServiceRevisionArn"]).stdout
+    )["serviceRevisions"][0]  # fmt: skip
+    assert described["taskDefinition"].endswith("web:2")
+    stopped = aws(
+        endpoint, "ecs", "stop-service-deployment", "--service-deployment-arn",
+        listed[0]["serviceDeploymentArn"], ok=False,
+    )  # fmt: skip
+    assert "ConflictException" in stopped.stderr

@@ -373,3 +373,32 @@ def test_a_failing_lambda_hook_rolls_traffic_back_to_blue(manual, network, alb) 
     blue, green = alb["groups"]
     assert _weights(manual, alb["test"]) == {blue: 100, green: 0}
     assert (_running(ecs, "web:1"), _running(ecs, "web:2")) == (2, 0)
+
+
+def test_a_snapshot_taken_mid_canary_comes_back_mid_canary(manual, network, alb) -> None:
+    check = "arn:aws:lambda:us-east-1:123456789012:function:smoke-test"
+    manual.sandbox.hook_results[check] = "FAILED"  # replayed too: it is in the snapshot
+    hook = {"hookTargetArn": check, "roleArn": ROLE, "lifecycleStages": ["POST_SCALE_UP"]}
+    canary = {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 10}
+    configuration = {"strategy": "CANARY", "bakeTimeInMinutes": 0, "canaryConfiguration": canary}
+    ecs = _traffic_setup(manual, network, alb, 4, configuration)
+    ecs.update_service(cluster="shop", service="web", taskDefinition="web:2")
+    manual.sandbox.advance(10)
+    before = _describe(ecs, _deployments(ecs)[0]["serviceDeploymentArn"])
+    weights = _weights(manual, alb["production"])
+    snapshot = manual.sandbox.save()
+    assert check in str(snapshot)
+    manual.sandbox.restore(snapshot)
+    after = _describe(ecs, _deployments(ecs)[0]["serviceDeploymentArn"])
+    assert (after["lifecycleStage"], after["targetServiceRevision"]) == (
+        before["lifecycleStage"],
+        before["targetServiceRevision"],
+    )
+    assert _weights(manual, alb["production"]) == weights
+    manual.sandbox.hook_results.clear()
+    assert manual.sandbox.hook_results == {}
+
+
+def test_hook_results_take_only_what_a_lambda_hook_answers(manual) -> None:
+    with pytest.raises(ValueError, match="SUCCEEDED' or 'FAILED"):
+        manual.sandbox.hook_results["arn:aws:lambda:us-east-1:1:function:f"] = "MAYBE"
