@@ -59,6 +59,7 @@ GROUPS = (
             "run-task.",
         ),
     ),
+    ("Deployments: strategies, circuit breaker, lifecycle hooks", ("deployment.", "hooks.")),
     ("ecskit itself", ("ecskit.",)),
 )
 

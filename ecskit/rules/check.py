@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import cluster, containers, docs, model, placement, service, task_definition
+from . import (
+    cluster,
+    containers,
+    deployment_strategy,
+    docs,
+    lifecycle_hooks,
+    model,
+    placement,
+    service,
+    task_definition,
+)
 from .problem import WARNING, Problem, rule
 from .task_facts import read
 
@@ -60,6 +70,9 @@ def validate(
             revision = revision if isinstance(revision, dict) else None
             service.run(kind, body, revision, out)
             placement.run(kind, body, revision, out)
+            if kind in deployment_strategy.SV:
+                deployment_strategy.run(kind, body, out)
+                lifecycle_hooks.run(body, out)
     except Exception as error:  # a body no rule foresaw: say so rather than crash a form
         out.append(INTERNAL.at("", f"ecskit could not finish checking this body ({error!r})."))
     return out

@@ -48,3 +48,22 @@ PLACEMENT_STRATEGY = API + "API_PlacementStrategy.html"
 SERVICE_CONNECT_SERVICE = API + "API_ServiceConnectService.html"
 SERVICE_CONNECT_CLIENT_ALIAS = API + "API_ServiceConnectClientAlias.html"
 WINDOWS_TASK_DEFINITIONS = GUIDE + "windows_task_definitions.html"
+
+# Deployment strategies, circuit breaker, lifecycle hooks (facts: docs/deployments.md)
+DEPLOYMENT_CONTROLLER = API + "API_DeploymentController.html"
+LINEAR_CONFIGURATION = API + "API_LinearConfiguration.html"
+CANARY_CONFIGURATION = API + "API_CanaryConfiguration.html"
+CIRCUIT_BREAKER = API + "API_DeploymentCircuitBreaker.html"
+CIRCUIT_BREAKER_GUIDE = GUIDE + "deployment-circuit-breaker.html"
+FAILURE_DETECTION = GUIDE + "deployment-failure-detection.html"
+EARLY_SUCCESS = API + "API_DeploymentEarlySuccessCriteria.html"
+ADVANCED_CONFIGURATION = API + "API_AdvancedConfiguration.html"
+ADVANCED_CONFIGURATION_CFN = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
+    "aws-properties-ecs-service-advancedconfiguration.html"
+)
+ALB_BLUE_GREEN = GUIDE + "alb-resources-for-blue-green.html"
+LIFECYCLE_HOOK = API + "API_DeploymentLifecycleHook.html"
+PAUSE_HOOKS = GUIDE + "pause-lifecycle-hooks.html"
+LAMBDA_HOOKS = GUIDE + "lambda-lifecycle-hooks.html"
+HOOK_PERMISSIONS = GUIDE + "blue-green-permissions.html"

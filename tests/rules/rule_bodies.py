@@ -111,6 +111,40 @@ def service() -> dict[str, Any]:
     }
 
 
+ALTERNATE_GROUP = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/def"
+LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2"
+RULE = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/1/2/3"
+INFRASTRUCTURE_ROLE = "arn:aws:iam::123456789012:role/ecsInfrastructureRole"
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:check"
+
+
+def blue_green_service() -> dict[str, Any]:
+    """service() deployed blue/green behind its ALB, with a PAUSE and a Lambda hook."""
+    body = service()
+    body["loadBalancers"][0]["advancedConfiguration"] = {
+        "alternateTargetGroupArn": ALTERNATE_GROUP,
+        "productionListenerRule": RULE,
+        "testListenerRule": LISTENER,
+        "roleArn": INFRASTRUCTURE_ROLE,
+    }
+    body["deploymentController"] = {"type": "ECS"}
+    body["deploymentConfiguration"].update(
+        strategy="BLUE_GREEN",
+        bakeTimeInMinutes=5,
+        lifecycleHooks=[
+            {"targetType": "PAUSE", "lifecycleStages": ["POST_SCALE_UP"]},
+            {
+                "targetType": "AWS_LAMBDA",
+                "hookTargetArn": FUNCTION,
+                "roleArn": INFRASTRUCTURE_ROLE,
+                "lifecycleStages": ["TEST_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"],
+                "timeoutConfiguration": {"timeoutInMinutes": 60, "action": "ROLLBACK"},
+            },
+        ],
+    )
+    return body
+
+
 def update_service() -> dict[str, Any]:
     return {"cluster": "demo", "service": "web", "taskDefinition": "web:2", "desiredCount": 3}
 

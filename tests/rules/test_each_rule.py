@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from rule_bodies import (
     DELETE,
+    FUNCTION,
+    TARGET_GROUP,
+    blue_green_service,
     change,
     cluster,
     described,
@@ -23,6 +26,11 @@ C0 = "containerDefinitions[0]"
 C1 = "containerDefinitions[1]"
 AWSVPC = "networkConfiguration.awsvpcConfiguration"
 REVISION = "fargate"  # the service bodies run the Fargate task definition
+DC = "deploymentConfiguration"
+ADVANCED = "loadBalancers[0].advancedConfiguration"
+HOOK0 = f"{DC}.lifecycleHooks[0]"
+HOOK1 = f"{DC}.lifecycleHooks[1]"
+BG = blue_green_service
 LOG = f"{C0}.logConfiguration"
 
 # (rule id, kind, valid body, edits that break it, expected path, revision for the check)
@@ -733,6 +741,224 @@ CASES = [
         },
         "serviceConnectConfiguration.services[0].discoveryName",
         None,
+    ),
+    # --- deployment strategies and lifecycle hooks ------------------------------------------
+    (
+        "deployment.bake-time",
+        "service",
+        BG,
+        {f"{DC}.bakeTimeInMinutes": DELETE},
+        f"{DC}.bakeTimeInMinutes",
+        REVISION,
+    ),
+    (
+        "deployment.linear-only",
+        "service",
+        BG,
+        {f"{DC}.linearConfiguration": {"stepPercent": 10}},
+        f"{DC}.linearConfiguration",
+        REVISION,
+    ),
+    (
+        "deployment.canary-only",
+        "update-service",
+        update_service,
+        {DC: {"strategy": "LINEAR", "canaryConfiguration": {"canaryPercent": 5.0}}},
+        f"{DC}.canaryConfiguration",
+        None,
+    ),
+    (
+        "deployment.linear-step",
+        "service",
+        BG,
+        {f"{DC}.strategy": "LINEAR", f"{DC}.linearConfiguration": {"stepPercent": 2.5}},
+        f"{DC}.linearConfiguration.stepPercent",
+        REVISION,
+    ),
+    (
+        "deployment.linear-step",
+        "service",
+        BG,
+        {f"{DC}.strategy": "LINEAR", f"{DC}.linearConfiguration": {"stepPercent": 12.55}},
+        f"{DC}.linearConfiguration.stepPercent",
+        REVISION,
+    ),
+    (
+        "deployment.canary-percent",
+        "service",
+        BG,
+        {f"{DC}.strategy": "CANARY", f"{DC}.canaryConfiguration": {"canaryPercent": 0.05}},
+        f"{DC}.canaryConfiguration.canaryPercent",
+        REVISION,
+    ),
+    (
+        "deployment.step-bake-time",
+        "service",
+        BG,
+        {
+            f"{DC}.strategy": "CANARY",
+            f"{DC}.canaryConfiguration": {"canaryBakeTimeInMinutes": 1441},
+        },
+        f"{DC}.canaryConfiguration.canaryBakeTimeInMinutes",
+        REVISION,
+    ),
+    (
+        "deployment.controller",
+        "service",
+        BG,
+        {"deploymentController.type": "CODE_DEPLOY"},
+        "deploymentController.type",
+        REVISION,
+    ),
+    (
+        "deployment.circuit-breaker-controller",
+        "service",
+        service,
+        {
+            "deploymentController": {"type": "EXTERNAL"},
+            f"{DC}.deploymentCircuitBreaker": {"enable": True, "rollback": True},
+        },
+        f"{DC}.deploymentCircuitBreaker.enable",
+        REVISION,
+    ),
+    (
+        "deployment.circuit-breaker-strategy",
+        "service",
+        BG,
+        {
+            f"{DC}.strategy": "LINEAR",
+            f"{DC}.deploymentCircuitBreaker": {"enable": True, "rollback": True},
+        },
+        f"{DC}.deploymentCircuitBreaker.enable",
+        REVISION,
+    ),
+    (
+        "deployment.circuit-breaker-threshold",
+        "service",
+        service,
+        {
+            f"{DC}.deploymentCircuitBreaker": {
+                "enable": True,
+                "rollback": True,
+                "thresholdConfiguration": {"type": "BOUNDED_PERCENT", "value": 150},
+            }
+        },
+        f"{DC}.deploymentCircuitBreaker.thresholdConfiguration.value",
+        REVISION,
+    ),
+    (
+        "deployment.early-success",
+        "service",
+        BG,
+        {f"{DC}.earlySuccessCriteria": {"enable": False}},
+        f"{DC}.earlySuccessCriteria",
+        REVISION,
+    ),
+    (
+        "deployment.early-success",
+        "service",
+        service,
+        {
+            f"{DC}.earlySuccessCriteria": {
+                "enable": True,
+                "healthyPercent": 50,
+                "sourceServiceRevisionCleanup": "DEFERRED",
+            }
+        },
+        f"{DC}.earlySuccessCriteria.healthyPercent",
+        REVISION,
+    ),
+    (
+        "deployment.alternate-target-group",
+        "service",
+        BG,
+        {f"{ADVANCED}.alternateTargetGroupArn": DELETE},
+        f"{ADVANCED}.alternateTargetGroupArn",
+        REVISION,
+    ),
+    (
+        "deployment.alternate-target-group",
+        "service",
+        BG,
+        {f"{ADVANCED}.alternateTargetGroupArn": TARGET_GROUP},
+        f"{ADVANCED}.alternateTargetGroupArn",
+        REVISION,
+    ),
+    (
+        "deployment.traffic-shifting",
+        "service",
+        BG,
+        {f"{ADVANCED}.roleArn": DELETE},
+        f"{ADVANCED}.roleArn",
+        REVISION,
+    ),
+    ("deployment.traffic-shifting", "service", BG, {ADVANCED: DELETE}, ADVANCED, REVISION),
+    (
+        "hooks.lambda-target",
+        "service",
+        BG,
+        {f"{HOOK1}.hookTargetArn": DELETE},
+        f"{HOOK1}.hookTargetArn",
+        REVISION,
+    ),
+    (
+        "hooks.lambda-target",
+        "service",
+        BG,
+        {f"{HOOK0}.targetType": DELETE},
+        f"{HOOK0}.hookTargetArn",
+        REVISION,
+    ),
+    (
+        "hooks.lambda-role",
+        "service",
+        BG,
+        {f"{HOOK1}.roleArn": DELETE},
+        f"{HOOK1}.roleArn",
+        REVISION,
+    ),
+    (
+        "hooks.pause-fields",
+        "service",
+        BG,
+        {f"{HOOK0}.hookTargetArn": FUNCTION},
+        f"{HOOK0}.hookTargetArn",
+        REVISION,
+    ),
+    (
+        "hooks.stages",
+        "service",
+        BG,
+        {f"{HOOK1}.lifecycleStages": []},
+        f"{HOOK1}.lifecycleStages",
+        REVISION,
+    ),
+    (
+        "hooks.stages",
+        "service",
+        BG,
+        {f"{HOOK0}.lifecycleStages": ["PRODUCTION_TRAFFIC_SHIFT"]},
+        f"{HOOK0}.lifecycleStages",
+        REVISION,
+    ),
+    (
+        "hooks.count",
+        "service",
+        BG,
+        {
+            f"{DC}.lifecycleHooks": [{"targetType": "PAUSE", "lifecycleStages": ["POST_SCALE_UP"]}]
+            * 11
+        },
+        f"{DC}.lifecycleHooks",
+        REVISION,
+    ),
+    (
+        "hooks.lambda-timeout",
+        "service",
+        BG,
+        {f"{HOOK1}.timeoutConfiguration.timeoutInMinutes": 1441},
+        f"{HOOK1}.timeoutConfiguration.timeoutInMinutes",
+        REVISION,
     ),
 ]
 
