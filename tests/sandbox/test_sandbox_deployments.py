@@ -378,9 +378,11 @@ def test_a_failing_lambda_hook_rolls_traffic_back_to_blue(manual, network, alb) 
 def test_a_snapshot_taken_mid_canary_comes_back_mid_canary(manual, network, alb) -> None:
     check = "arn:aws:lambda:us-east-1:123456789012:function:smoke-test"
     manual.sandbox.hook_results[check] = "FAILED"  # replayed too: it is in the snapshot
-    hook = {"hookTargetArn": check, "roleArn": ROLE, "lifecycleStages": ["POST_SCALE_UP"]}
+    hook = {"hookTargetArn": check, "roleArn": ROLE,
+            "lifecycleStages": ["POST_PRODUCTION_TRAFFIC_SHIFT"]}  # fmt: skip
     canary = {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 10}
-    configuration = {"strategy": "CANARY", "bakeTimeInMinutes": 0, "canaryConfiguration": canary}
+    configuration = {"strategy": "CANARY", "bakeTimeInMinutes": 0, "canaryConfiguration": canary,
+                     "lifecycleHooks": [hook]}  # fmt: skip
     ecs = _traffic_setup(manual, network, alb, 4, configuration)
     ecs.update_service(cluster="shop", service="web", taskDefinition="web:2")
     manual.sandbox.advance(10)
@@ -395,6 +397,12 @@ def test_a_snapshot_taken_mid_canary_comes_back_mid_canary(manual, network, alb)
         before["targetServiceRevision"],
     )
     assert _weights(manual, alb["production"]) == weights
+    assert weights[alb["groups"][1]] == 10  # mid canary
+    manual.sandbox.advance(11 * 60)  # the rest shifts, then the hook the snapshot kept fails
+    manual.sandbox.settle()
+    assert _describe(ecs, _deployments(ecs)[0]["serviceDeploymentArn"])["status"] == (
+        "ROLLBACK_SUCCESSFUL"
+    )
     manual.sandbox.hook_results.clear()
     assert manual.sandbox.hook_results == {}
 
