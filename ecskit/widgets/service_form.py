@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from .. import console, ops
 from ._deployment import DeploymentForm
 from ._fields import Field
+from ._strategy_fields import StrategySection
 
 
 class ServiceForm(DeploymentForm):
@@ -86,7 +87,10 @@ class ServiceForm(DeploymentForm):
             ),
         ]
         boxes = [field.box for field in self.fields]
-        self.layout_children([*boxes[:5], self.network_box, *boxes[10:], self.manage])
+        self.deployment = StrategySection(self)
+        self.fields.extend(self.deployment.fields())
+        parts = [*boxes[:5], self.network_box, *boxes[10:], self.deployment.box, self.manage]
+        self.layout_children(parts)
         self.field("serviceConnectConfiguration.services").box.layout.display = "none"
         self.watch(
             self.service_name,
@@ -119,6 +123,7 @@ class ServiceForm(DeploymentForm):
                 [("None", "")] + [(g["name"], g["arn"]) for g in groups],
             )
             self._keep(self.namespace, [("None", "")] + [(n["name"], n["arn"]) for n in spaces])
+            self.deployment.refresh_lists()
 
     def _connect_shown(self) -> None:
         shown = bool(self.namespace.value)
@@ -164,6 +169,7 @@ class ServiceForm(DeploymentForm):
                     "containerPort": int(self.lb_port.value),
                 }
             ]
+        self.deployment.request(body)
         if self.namespace.value:
             body["serviceConnectConfiguration"] = {
                 "enabled": True,
@@ -191,6 +197,7 @@ class ServiceForm(DeploymentForm):
                 self.target_group.value = arn
                 self.lb_container.value = balancers[0].get("containerName", "")
                 self.lb_port.value = int(balancers[0].get("containerPort", 80))
+            self.deployment.fill(body.get("deploymentConfiguration") or {}, balancers)
             connect = body.get("serviceConnectConfiguration") or {}
             if connect.get("namespace"):
                 wanted = connect["namespace"]

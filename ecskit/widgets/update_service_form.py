@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from html import escape
 from typing import Any
 
@@ -10,6 +11,9 @@ import ipywidgets as widgets
 from .. import console, ops
 from ._deployment import DeploymentForm
 from ._fields import Field
+from ._strategy_fields import StrategySection
+
+DC = "deploymentConfiguration"
 
 
 class UpdateServiceForm(DeploymentForm):
@@ -81,7 +85,12 @@ class UpdateServiceForm(DeploymentForm):
         ]
         boxes = [field.box for field in self.fields]
         network_count = len(self.network_fields)
-        self.layout_children([*boxes[:4], self.network_box, *boxes[4 + network_count :]])
+        self.deployment = StrategySection(self)
+        self.fields.extend(self.deployment.fields())
+        self.layout_children(
+            [*boxes[:4], self.network_box, *boxes[4 + network_count :], self.deployment.box]
+        )
+        self.deployment.strategy.observe(lambda _: self._breaker_shown(), names="value")
         self.watch(
             self.desired,
             self.minimum_percent,
@@ -92,8 +101,14 @@ class UpdateServiceForm(DeploymentForm):
         )
         self.service_choice.observe(self._service_changed, names="value")
         self.start()
+        self.deployment.refresh_lists()
         if cluster:
             self.choose(cluster, service)
+
+    def _breaker_shown(self) -> None:
+        # deployment-failure-detection.html: the circuit breaker watches rolling and blue/green
+        rolls = self.deployment.strategy.value in ("ROLLING", "BLUE_GREEN")
+        self.field(f"{DC}.deploymentCircuitBreaker").box.layout.display = "" if rolls else "none"
 
     def on_update(self, callback: Any, remove: bool = False) -> None:
         """Call `callback(service)` after the service is updated."""
@@ -161,14 +176,21 @@ class UpdateServiceForm(DeploymentForm):
         if not body["service"]:
             self.bad("service", "Choose a service (create one with ecskit.ServiceForm first).")
         body["desiredCount"] = int(self.desired.value)
-        body["deploymentConfiguration"] = {
+        body[DC] = {
             "minimumHealthyPercent": int(self.minimum_percent.value),
             "maximumPercent": int(self.maximum_percent.value),
-            "deploymentCircuitBreaker": {
+        }
+        if self.deployment.strategy.value in ("ROLLING", "BLUE_GREEN"):
+            body[DC]["deploymentCircuitBreaker"] = {
                 "enable": bool(self.circuit_breaker.value),
                 "rollback": bool(self.circuit_breaker.value and self.rollback.value),
-            },
-        }
+            }
+        # the service's load balancers, sent again only when the traffic settings change them
+        current = list(self._current.get("loadBalancers") or [])
+        body["loadBalancers"] = copy.deepcopy(current)
+        self.deployment.request(body)
+        if body["loadBalancers"] == current:
+            del body["loadBalancers"]
         if self.force.value:
             body["forceNewDeployment"] = True
         return body
@@ -198,6 +220,8 @@ class UpdateServiceForm(DeploymentForm):
             breaker = config.get("deploymentCircuitBreaker") or {}
             self.circuit_breaker.value = bool(breaker.get("enable"))
             self.rollback.value = bool(breaker.get("rollback"))
+            balancers = body.get("loadBalancers") or self._current.get("loadBalancers")
+            self.deployment.fill(config, balancers)
             self.force.value = bool(body.get("forceNewDeployment"))
 
     def send_request(self, body: dict[str, Any]) -> Any:
