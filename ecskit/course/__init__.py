@@ -10,6 +10,7 @@ Ready for chapter 03: cluster course, repository my-app, ...
 
 from __future__ import annotations
 
+from . import deployment_predictions as deployment_predictions  # registers 07-predict
 from .catch_up import CHAPTERS, CaughtUp, catch_up, image_uri, push_image, web_task_definition
 from .exercises import EXERCISES, Exercise, check
 from .result import Item, Result

@@ -385,21 +385,47 @@ def _chapter_05(session: Any, done: list[str]) -> None:
     done.append(f"namespace {NAMESPACE} (the default of cluster {CLUSTER})")
 
 
+def _web_revisions(session: Any) -> set[int]:
+    """The revision numbers of family web ever registered, ACTIVE or INACTIVE."""
+    arns = []
+    for status in ("ACTIVE", "INACTIVE"):
+        listed = session.ecs.list_task_definitions(familyPrefix=FAMILY, status=status)
+        arns += listed["taskDefinitionArns"]
+    return {int(arn.rsplit(":", 1)[1]) for arn in arns}
+
+
+def _run_on_web(session: Any, revision: int) -> None:
+    """Point service web at web:<revision>, unless it runs it already."""
+    service = session.ecs.describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]
+    if not service["taskDefinition"].endswith(f"/{FAMILY}:{revision}"):
+        session.ecs.update_service(
+            cluster=CLUSTER, service=SERVICE, taskDefinition=f"{FAMILY}:{revision}"
+        )
+
+
 def _chapter_06(session: Any, done: list[str]) -> None:
     ecs = session.ecs
     arns = ecs.list_task_definitions(familyPrefix=FAMILY, status="ACTIVE")["taskDefinitionArns"]
-    inactive = ecs.list_task_definitions(familyPrefix=FAMILY, status="INACTIVE")
-    revisions = {int(arn.rsplit(":", 1)[1]) for arn in arns + inactive["taskDefinitionArns"]}
     push_image(session, "2")
-    if 2 not in revisions:
+    if 2 not in _web_revisions(session):
         ecs.register_task_definition(**web_task_definition(session, tag="2"))
-    service = ecs.describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]
-    if not service["taskDefinition"].endswith(f"/{FAMILY}:2"):
-        ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition=f"{FAMILY}:2")
+    _run_on_web(session, 2)
     if any(arn.endswith(f"/{FAMILY}:1") for arn in arns):
         ecs.deregister_task_definition(taskDefinition=f"{FAMILY}:1")
     settle(session)
     done.append(f"{FAMILY}:2 deployed to service {SERVICE}, {FAMILY}:1 deregistered")
+
+
+def _chapter_07(session: Any, done: list[str]) -> None:
+    # Chapter 07 rolls service web forward to web:3 (my-app:3); the rest of what it builds
+    # (web-live, its target groups, web:4 to web:7) no later chapter uses.
+    ecs = session.ecs
+    push_image(session, "3")
+    if 3 not in _web_revisions(session):
+        ecs.register_task_definition(**web_task_definition(session, tag="3"))
+    _run_on_web(session, 3)
+    settle(session)
+    done.append(f"{FAMILY}:3 deployed to service {SERVICE}")
 
 
 # chapter number -> the step that builds what that chapter leaves behind
@@ -410,8 +436,9 @@ STEPS: dict[int, Callable[[Any, list[str]], None]] = {
     4: _chapter_04,
     5: _chapter_05,
     6: _chapter_06,
+    7: _chapter_07,
 }
-CHAPTERS = tuple(range(10))
+CHAPTERS = tuple(range(11))
 
 
 def chapter_number(chapter: int | str) -> int:

@@ -28,14 +28,18 @@ class Exercise:
     title: str
     task: str
     run: CheckFunction
+    # the learner's answers this exercise takes as keyword arguments of check() (predictions)
+    answers: tuple[str, ...] = ()
 
 
 EXERCISES: dict[str, Exercise] = {}
 
 
-def exercise(id: str, title: str, task: str) -> Callable[[CheckFunction], CheckFunction]:
+def exercise(
+    id: str, title: str, task: str, answers: tuple[str, ...] = ()
+) -> Callable[[CheckFunction], CheckFunction]:
     def register(function: CheckFunction) -> CheckFunction:
-        EXERCISES[id] = Exercise(id, title, task, function)
+        EXERCISES[id] = Exercise(id, title, task, function, answers)
         return function
 
     return register
@@ -56,11 +60,24 @@ def find(exercise_id: str | int) -> Exercise:
     return matches[0]
 
 
-def check(exercise_id: str | int, session: Any) -> Result:
-    """Look at `session`'s backend and say, item by item, what the exercise asks that is done."""
+def check(exercise_id: str | int, session: Any, **answers: Any) -> Result:
+    """Look at `session`'s backend and say, item by item, what the exercise asks that is done.
+
+    Exercises that ask for a prediction take it as keyword arguments:
+    `check("07-predict", session, canary_green_tasks=..., ...)`.
+    """
     found = find(exercise_id)
+    unknown = sorted(set(answers) - set(found.answers))
+    if unknown:
+        takes = ", ".join(found.answers) or "no answers, only the session"
+        raise ValueError(
+            f"check({found.id!r}, ...) got {', '.join(unknown)}: this exercise takes {takes}."
+        )
     result = Result(found.id, found.title)
-    found.run(session, result)
+    if found.answers:
+        found.run(session, result, **answers)  # type: ignore[call-arg]
+    else:
+        found.run(session, result)
     return result
 
 
@@ -253,7 +270,7 @@ ASSETS = "arn:aws:s3:::course-assets/*"
 
 
 @exercise(
-    "08-task-role-policy",
+    "09-task-role-policy",
     "what the app may do",
     'Give the webTaskRole an inline policy that allows "s3:GetObject" on '
     f"{ASSETS}, then draw the picture again and find it under the task role.",
@@ -299,10 +316,10 @@ def _as_list(value: Any) -> list[Any]:
 
 
 @exercise(
-    "09-read-only",
+    "10-read-only",
     "a session that cannot change anything",
     "Make a read-only session (ecskit.connect(read_only=True)) and check it: "
-    "ecskit.course.check('09', read_only_session).",
+    "ecskit.course.check('10', read_only_session).",
 )
 def _read_only(session: Any, result: Result) -> None:
     from ..backend import ReadOnlyError
@@ -442,7 +459,7 @@ def _retire(session: Any, result: Result) -> None:
 
 
 @exercise(
-    "07-cpu-alarm",
+    "08-cpu-alarm",
     "an alarm on the service's CPU",
     'Create a CloudWatch alarm "web-cpu-high" on AWS/ECS CPUUtilization of service web in cluster '
     "course: average above 80 % for 3 periods of 60 seconds.",

@@ -45,7 +45,7 @@ def test_catch_up_twice_changes_nothing(session: ecskit.Session) -> None:
     assert {"key": "kept", "value": "yes"} in cluster["tags"], "the cluster was made again"
 
 
-@pytest.mark.parametrize("chapter", [10, "x", "-1", ""])
+@pytest.mark.parametrize("chapter", [11, "x", "-1", ""])
 def test_an_unknown_chapter_is_named(session: ecskit.Session, chapter: object) -> None:
     with pytest.raises(ValueError, match=r"chapter=.* is not a chapter of the course: use"):
         catch_up(chapter, session)  # type: ignore[arg-type]
@@ -78,15 +78,15 @@ def test_chapter_four_network_is_built_once(session: ecskit.Session) -> None:
 
 
 def test_catch_up_to_the_end_leaves_the_state_of_every_chapter(session: ecskit.Session) -> None:
-    caught = catch_up(9, session)
-    catch_up(9, session)
+    caught = catch_up(10, session)
+    catch_up(10, session)
     ecs = session.ecs
     services = {
         s["serviceName"]: s
         for s in ecs.describe_services(cluster="course", services=["web", "web-public"])["services"]
     }
-    # chapter 03 (then 06): web runs web:2, with its two tasks
-    assert services["web"]["taskDefinition"].endswith("/web:2")
+    # chapter 03 (then 06, then 07): web runs web:3, with its two tasks
+    assert services["web"]["taskDefinition"].endswith("/web:3")
     assert services["web"]["runningCount"] == 2
     # chapter 04: web-public behind the target group, still on the now INACTIVE web:1
     assert services["web-public"]["taskDefinition"].endswith("/web:1")
@@ -99,9 +99,11 @@ def test_catch_up_to_the_end_leaves_the_state_of_every_chapter(session: ecskit.S
     inactive = ecs.list_task_definitions(familyPrefix="web", status="INACTIVE")
     active = ecs.list_task_definitions(familyPrefix="web", status="ACTIVE")
     assert [a.rsplit("/", 1)[1] for a in inactive["taskDefinitionArns"]] == ["web:1"]
-    assert [a.rsplit("/", 1)[1] for a in active["taskDefinitionArns"]] == ["web:2"]
+    assert [a.rsplit("/", 1)[1] for a in active["taskDefinitionArns"]] == ["web:2", "web:3"]
     assert len(session.servicediscovery.list_namespaces()["Namespaces"]) == 1
     assert "web:1 deregistered" in str(caught)
+    # chapter 07: web:3 (my-app:3) rolled out to web
+    assert "web:3 deployed to service web" in str(caught)
 
 
 def test_push_image_tags_once_and_answers_the_uri(session: ecskit.Session) -> None:

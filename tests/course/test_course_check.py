@@ -128,26 +128,26 @@ def test_api_target_group_must_be_ip_in_the_course_vpc(session: ecskit.Session) 
 def test_task_role_policy_must_allow_the_assets(session: ecskit.Session) -> None:
     import json
 
-    catch_up(8, session)
-    assert check("08", session).missing[0].what == "webTaskRole has an inline policy (none yet)"
+    catch_up(9, session)
+    assert check("09", session).missing[0].what == "webTaskRole has an inline policy (none yet)"
     statement = {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"}
     document = {"Version": "2012-10-17", "Statement": [statement]}
     session.iam.put_role_policy(
         RoleName="webTaskRole", PolicyName="p", PolicyDocument=json.dumps(document)
     )
-    assert [i.ok for i in check("08", session).items] == [True, False]
+    assert [i.ok for i in check("09", session).items] == [True, False]
     statement.update(Action="s3:GetObject", Resource="arn:aws:s3:::course-assets/*")
     session.iam.put_role_policy(
         RoleName="webTaskRole", PolicyName="p", PolicyDocument=json.dumps(document)
     )
-    assert check("08-task-role-policy", session).passed
+    assert check("09-task-role-policy", session).passed
 
 
 def test_read_only_check_never_writes_through_a_writable_session(session: ecskit.Session) -> None:
-    result = check("09-read-only", session)
+    result = check("10-read-only", session)
     assert [i.what for i in result.items] == ["the session is read-only"] and not result.passed
     assert session.ecs.list_clusters()["clusterArns"] == []
-    assert check("09", ecskit.connect(read_only=True)).passed
+    assert check("10", ecskit.connect(read_only=True)).passed
     assert session.ecs.list_clusters()["clusterArns"] == []
 
 
@@ -212,9 +212,39 @@ def test_cpu_alarm_items(session: ecskit.Session) -> None:
         "ComparisonOperator": "GreaterThanOrEqualToThreshold",
     }
     session.cloudwatch.put_metric_alarm(**alarm)
-    missing = [i.what for i in check("07-cpu-alarm", session).missing]
+    missing = [i.what for i in check("08-cpu-alarm", session).missing]
     assert missing == ["for service web in cluster course", "average above 80"]
     alarm["Dimensions"].append({"Name": "ServiceName", "Value": "web"})
     alarm["ComparisonOperator"] = "GreaterThanThreshold"
     session.cloudwatch.put_metric_alarm(**alarm)
-    assert check("07", session).passed
+    assert check("08", session).passed
+
+
+def test_predictions_are_marked_against_what_the_sandbox_runs(session: ecskit.Session) -> None:
+    result = check("07", session)
+    assert [i.ok for i in result.items] == [True, False]
+    assert "missing: canary_green_tasks" in result.items[1].what
+    result = check(
+        "07-predict",
+        session,
+        canary_green_tasks=1,
+        canary_total_tasks=20,
+        linear_green_percent_at_minute_5="lots",
+    )
+    assert [i.ok for i in result.items] == [True, True, False, True, False]
+    wrong = result.items[2]
+    assert wrong.what.endswith("you said 1, the sandbox ran 10")
+    assert "canary-deployment.html" in wrong.hint and "A canary" in wrong.hint
+    assert "is not a number" in result.items[4].what
+    right = {"canary_green_tasks": 10, "canary_total_tasks": 20}
+    assert check("07", session, **right, linear_green_percent_at_minute_5=75).passed
+    # the check leaves nothing behind and the clock as it was
+    assert session.ecs.list_clusters()["clusterArns"] == []
+    assert session.sandbox.clock == "real"
+
+
+def test_answers_are_refused_where_an_exercise_takes_none(session: ecskit.Session) -> None:
+    with pytest.raises(ValueError, match="got guess: this exercise takes no answers"):
+        check("00-hello", session, guess=1)
+    with pytest.raises(ValueError, match="takes canary_green_tasks"):
+        check("07-predict", session, green=10)
