@@ -31,9 +31,17 @@ def deployment_status(services: list[dict[str, Any]]) -> str:
         for deployment in service.get("deployments") or []:
             if deployment.get("status") != "PRIMARY":
                 continue
-            state = str(deployment.get("rolloutState") or "IN_PROGRESS")
+            # rolloutState "is only returned for services that use the rolling update (ECS)
+            # deployment type that aren't behind a Classic Load Balancer" (botocore model,
+            # Deployment.rolloutState): its absence says nothing about progress
+            state = str(deployment.get("rolloutState") or "NOT_REPORTED")
             counts[state] = counts.get(state, 0) + 1
-    words = {"COMPLETED": "completed", "IN_PROGRESS": "in progress", "FAILED": "failed"}
+    words = {
+        "COMPLETED": "completed",
+        "IN_PROGRESS": "in progress",
+        "FAILED": "failed",
+        "NOT_REPORTED": "without a rollout state",
+    }
     return ", ".join(f"{n} {words.get(s, s.lower())}" for s, n in sorted(counts.items())) or "—"
 
 
@@ -46,7 +54,7 @@ def clusters(session: Any) -> list[dict[str, Any]]:
         for chunk in chunks(arns, BATCH["DescribeClusters"]):
             described += ecs.describe_clusters(clusters=chunk, include=["SETTINGS"])["clusters"]
         rows = []
-        for cluster in sorted(described, key=lambda c: c["clusterName"]):
+        for cluster in sorted(described, key=_cluster_name):
             service_arns = _pages(
                 ecs, "list_services", "serviceArns", cluster=cluster["clusterArn"]
             )
@@ -58,7 +66,7 @@ def clusters(session: Any) -> list[dict[str, Any]]:
             settings = {s["name"]: s["value"] for s in cluster.get("settings") or []}
             rows.append(
                 {
-                    "name": cluster["clusterName"],
+                    "name": _cluster_name(cluster),
                     "arn": cluster["clusterArn"],
                     "status": cluster.get("status", ""),
                     "services": int(cluster.get("activeServicesCount", 0)),
@@ -69,6 +77,64 @@ def clusters(session: Any) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def _cluster_name(cluster: dict[str, Any]) -> str:
+    # a cluster described by its ARN alone (a List answer's record) has no clusterName
+    return str(cluster.get("clusterName") or resource_name(cluster["clusterArn"]))
+
+
+# Describe{ServiceDeployments,ServiceRevisions}: "You can specify a maximum of 20 ARNs."
+# ListServiceDeployments.maxResults: 1-100 (botocore 1.44 ECS model)
+DESCRIBE_AT_ONCE = 20
+LIST_PAGE = 100
+# the Pending and Ongoing groups of service deployment states; the rest are Completed
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-deployment.html
+ONGOING = ("PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS")
+
+
+def service_deployments(
+    session: Any, cluster: str, service: str, *, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The service's newest `limit` deployments, newest first, each as DescribeServiceDeployments
+    tells it (lifecycle stage, hooks, revisions with task counts and traffic weights, rollback).
+
+    Every page of ListServiceDeployments, then one describe per 20 ARNs; a deployment the
+    describe cannot find stays as the list told it.
+    """
+    ecs = session.ecs
+    briefs: list[dict[str, Any]] = []
+    with plain_errors(f"read the deployments of service {service}"):
+        token = ""
+        while len(briefs) < limit:
+            page = ecs.list_service_deployments(
+                cluster=cluster,
+                service=service,
+                maxResults=min(LIST_PAGE, limit - len(briefs)),
+                **({"nextToken": token} if token else {}),
+            )
+            briefs += page.get("serviceDeployments") or []
+            token = page.get("nextToken") or ""
+            if not token:
+                break
+        described: dict[str, dict[str, Any]] = {}
+        for chunk in chunks([b["serviceDeploymentArn"] for b in briefs[:limit]], DESCRIBE_AT_ONCE):
+            answer = ecs.describe_service_deployments(serviceDeploymentArns=chunk)
+            described.update((d["serviceDeploymentArn"], d) for d in answer["serviceDeployments"])
+    found = [described.get(b["serviceDeploymentArn"], b) for b in briefs[:limit]]
+    epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return sorted(found, key=lambda d: d.get("createdAt") or epoch, reverse=True)
+
+
+def service_revisions(session: Any, arns: list[str]) -> dict[str, dict[str, Any]]:
+    """Each service revision ARN's description (20 per call); ARNs ECS cannot find are left out."""
+    found: dict[str, dict[str, Any]] = {}
+    wanted = list(dict.fromkeys(arn for arn in arns if arn))
+    with plain_errors("read service revisions"):
+        for chunk in chunks(wanted, DESCRIBE_AT_ONCE):
+            answer = session.ecs.describe_service_revisions(serviceRevisionArns=chunk)
+            found.update((r["serviceRevisionArn"], r) for r in answer["serviceRevisions"])
+    return found
 
 
 def cluster_names(session: Any) -> list[str]:
@@ -126,11 +192,24 @@ def service_log_group(session: Any, cluster: str, service: str) -> str | None:
             found = ecs.describe_services(cluster=cluster, services=[service])["services"]
         except ecs.exceptions.ClusterNotFoundException:
             return None
-    if not found:
+    revision = _running_revision(found[0]) if found else None
+    if not revision:
         return None
-    described = describe_task_definition(session, found[0]["taskDefinition"])
+    described = describe_task_definition(session, revision)
     groups = log_groups_of(described)
     return groups[0] if groups else None
+
+
+def _running_revision(service: dict[str, Any]) -> str | None:
+    """The service's task definition, or its PRIMARY task set's: a service run by task sets
+    (CodeDeploy or EXTERNAL, botocore model Service.taskSets) names none of its own; PRIMARY "is
+    serving production traffic" (model, TaskSet.status)."""
+    if service.get("taskDefinition"):
+        return str(service["taskDefinition"])
+    for task_set in service.get("taskSets") or []:
+        if task_set.get("status") == "PRIMARY" and task_set.get("taskDefinition"):
+            return str(task_set["taskDefinition"])
+    return None
 
 
 def log_groups_of(body: dict[str, Any]) -> list[str]:
@@ -242,6 +321,18 @@ def diff_revisions(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]
     return rows
 
 
+# what names a service revision rather than what it runs (botocore model, ServiceRevision)
+_REVISION_IDENTITY = ("serviceRevisionArn", "serviceArn", "clusterArn", "createdAt")
+
+
+def diff_service_revisions(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
+    """diff_revisions for two service revisions: task definition, network, load balancers,
+    images... (their ARNs and creation times are not a difference)."""
+    left = {k: v for k, v in a.items() if k not in _REVISION_IDENTITY}
+    right = {k: v for k, v in b.items() if k not in _REVISION_IDENTITY}
+    return diff_revisions(left, right)
+
+
 def _path_key(path: str) -> list[Any]:
     # containerDefinitions[10] sorts after containerDefinitions[9]
     return [int(part) if part.isdigit() else part for part in re.split(r"\[(\d+)\]", path)]
@@ -273,7 +364,11 @@ def metrics(
                     Period=period,
                     Statistics=["Average"],
                 )
-                points = sorted((p["Timestamp"], float(p["Average"])) for p in answer["Datapoints"])
+                points = sorted(
+                    (p["Timestamp"], float(p["Average"]))
+                    for p in answer.get("Datapoints") or []
+                    if p.get("Average") is not None  # a datapoint may hold other statistics only
+                )
                 if points:
                     break
             series[metric] = points

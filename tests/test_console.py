@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from ecskit import console, ops
 
 
@@ -99,6 +101,117 @@ def test_deployment_status_counts_primary_rollouts():
         },
     ]
     assert console.deployment_status(services) == "1 completed, 1 in progress"
+
+
+def test_a_missing_rollout_state_is_not_called_in_progress():
+    # behind a Classic Load Balancer ECS sends no rolloutState (botocore model)
+    services = [{"deployments": [{"status": "PRIMARY", "runningCount": 2, "desiredCount": 2}]}]
+    assert console.deployment_status(services) == "1 without a rollout state"
+
+
+class _Answers:
+    """A client that answers each operation with a fixed reply (for odd real answers)."""
+
+    def __init__(self, **replies):
+        self.replies = replies
+        self.exceptions = type("exceptions", (), {"ClusterNotFoundException": LookupError})
+
+    def __getattr__(self, name):
+        return lambda **_: self.replies[name]
+
+
+def test_service_log_group_of_a_task_set_service_reads_its_primary_task_set(session):
+    options = {"awslogs-group": "/ecs/sets", "awslogs-region": session.region}
+    logging = {"logDriver": "awslogs", "options": options}
+    container = {"name": "app", "image": "nginx", "memory": 128, "logConfiguration": logging}
+    ops.register_task_definition(session, {"family": "sets", "containerDefinitions": [container]})
+    # an EXTERNAL service as DescribeServices sends it: no taskDefinition of its own
+    task_sets = [
+        {"status": "ACTIVE", "taskDefinition": "nothing:9"},
+        {"status": "PRIMARY", "taskDefinition": "sets:1"},
+    ]
+    fake = type("S", (), {})()
+    fake.ecs = _Answers(describe_services={"services": [{"taskSets": task_sets}]})
+    fake.ecs.describe_task_definition = session.ecs.describe_task_definition
+    assert console.service_log_group(fake, "prod", "web") == "/ecs/sets"
+    fake.ecs.replies["describe_services"] = {"services": [{"serviceName": "web"}]}
+    assert console.service_log_group(fake, "prod", "web") is None
+
+
+def test_metrics_skip_datapoints_without_an_average():
+    now = dt.datetime.now(dt.timezone.utc)
+    points = [{"Timestamp": now, "Maximum": 80.0}, {"Timestamp": now, "Average": 12.5}]
+    fake = type("S", (), {})()
+    fake.cloudwatch = _Answers(get_metric_statistics={"Datapoints": points})
+    series = console.metrics(fake, "prod", "web")
+    assert series["CPUUtilization"] == [(now, 12.5)]
+
+
+def test_clusters_described_by_arn_alone_are_named_by_the_arn():
+    arn = "arn:aws:ecs:us-west-2:123456789012:cluster/MyECSCluster1"
+    fake = type("S", (), {})()
+    fake.ecs = _Answers(describe_clusters={"clusters": [{"clusterArn": arn}]})
+    fake.ecs.get_paginator = lambda op: type(
+        "P", (), {"paginate": lambda self, **_: [{"clusterArns": [arn], "serviceArns": []}]}
+    )()
+    (row,) = console.clusters(fake)
+    assert (row["name"], row["deployments"]) == ("MyECSCluster1", "—")
+
+
+def _deploying_service(session, count: int = 1) -> None:
+    ops.create_cluster(session, {"clusterName": "shop"})
+    _register(session, "web")
+    ops.create_service(
+        session,
+        {"cluster": "shop", "serviceName": "web", "taskDefinition": "web:1", "desiredCount": 1},
+    )
+    for _ in range(count - 1):
+        session.ecs.update_service(cluster="shop", service="web", forceNewDeployment=True)
+
+
+def test_service_deployments_page_and_describe_twenty_at_a_time(session):
+    _deploying_service(session, 23)
+    calls = []
+    events = session.ecs.meta.events
+    for operation in ("ListServiceDeployments", "DescribeServiceDeployments"):
+        events.register(f"before-call.ecs.{operation}", lambda model, **_: calls.append(model.name))
+    try:
+        found = console.service_deployments(session, "shop", "web")
+        assert len(found) == 23 and all("targetServiceRevision" in d for d in found)
+        assert calls.count("DescribeServiceDeployments") == 2  # 20 + 3
+        listed = session.ecs.list_service_deployments(cluster="shop", service="web", maxResults=23)
+        newest_first = [d["serviceDeploymentArn"] for d in listed["serviceDeployments"]]
+        assert [d["serviceDeploymentArn"] for d in found] == newest_first
+        calls.clear()
+        few = console.service_deployments(session, "shop", "web", limit=5)
+        assert [d["serviceDeploymentArn"] for d in few] == newest_first[:5]
+        assert calls == ["ListServiceDeployments", "DescribeServiceDeployments"]
+    finally:
+        for operation in ("ListServiceDeployments", "DescribeServiceDeployments"):
+            events.unregister(f"before-call.ecs.{operation}")
+
+
+def test_service_revisions_and_their_differences(session):
+    _deploying_service(session)
+    _register(session, "web", "nginx:2")
+    session.ecs.update_service(cluster="shop", service="web", taskDefinition="web:2")
+    newest, first = console.service_deployments(session, "shop", "web")
+    arns = [first["targetServiceRevision"]["arn"], newest["targetServiceRevision"]["arn"]]
+    missing = arns[0].rsplit("/", 1)[0] + "/404"
+    found = console.service_revisions(session, [*arns, missing, arns[0]])
+    assert list(found) == arns  # once each; what ECS cannot find is left out
+    changes = console.diff_service_revisions(found[arns[0]], found[arns[1]])
+    paths = [c["path"] for c in changes]
+    assert paths == ["containerImages[0].image", "taskDefinition"]
+    assert changes[0]["a"] == "nginx:1" and changes[0]["b"] == "nginx:2"
+
+
+def test_reading_deployments_of_a_missing_service_is_a_plain_error(session):
+    ops.create_cluster(session, {"clusterName": "shop"})
+    with pytest.raises(ops.OpError) as caught:
+        console.service_deployments(session, "shop", "nothing")
+    assert caught.value.code == "ServiceNotFoundException"
+    assert caught.value.message.startswith("Could not read the deployments of service nothing")
 
 
 def test_namespaces_rows_have_cloud_map_id_name_and_created(session):

@@ -150,11 +150,6 @@ def test_every_view_builds_on_the_published_answers(session, world) -> None:
     assert clusters.rows or clusters.error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="console.clusters reads cluster['clusterName'] (a KeyError for a cluster described "
-    "by its ARN alone); console.py belongs to the forms' developer",
-)
 def test_the_clusters_view_lists_every_published_cluster(session, world) -> None:
     view = ecskit.ClustersView(session)
     names = {r.arn.rsplit("/", 1)[-1] for r in world.of("clusters")}
