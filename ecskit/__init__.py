@@ -34,6 +34,7 @@ _EXPORTS = {
     "TaskDefinitionsView": "ecskit.widgets",
     "RevisionDiff": "ecskit.widgets",
     "MonitoringView": "ecskit.widgets",
+    "DeploymentsView": "ecskit.widgets",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

@@ -370,3 +370,43 @@ def run_task(session: Any, body: dict[str, Any]) -> list[dict[str, Any]]:
 def stop_task(session: Any, cluster: str, task: str, reason: str = "Stopped from ecskit") -> Any:
     with plain_errors(f"stop task {task}"):
         return session.ecs.stop_task(cluster=cluster, task=task, reason=reason)["task"]
+
+
+# --- service deployments -----------------------------------------------------------------
+
+# ContinueServiceDeployment's actions (botocore model, DeploymentLifecycleHookAction)
+HOOK_ACTIONS = ("CONTINUE", "ROLLBACK")
+
+
+def roll_back_deployment(session: Any, arn: str) -> str:
+    """Roll an unfinished service deployment back to the previous service revision (the console's
+    Roll back: StopServiceDeployment, stopType ROLLBACK, "even if you didn't configure the
+    service deployment for the rollback option", botocore model); the deployment's ARN."""
+    with plain_errors(f"roll back deployment {resource_name(arn)}"):
+        answer = session.ecs.stop_service_deployment(serviceDeploymentArn=arn, stopType="ROLLBACK")
+    return str(answer["serviceDeploymentArn"])
+
+
+def continue_deployment(session: Any, arn: str, hook_id: str, action: str = "CONTINUE") -> str:
+    """Answer a PAUSE hook a deployment waits at: CONTINUE to its next lifecycle stage, or
+    ROLLBACK to the previous service revision (ContinueServiceDeployment); the deployment's ARN."""
+    what = f"{'continue' if action == 'CONTINUE' else 'roll back'} deployment {resource_name(arn)}"
+    if action not in HOOK_ACTIONS:
+        raise OpError(
+            f"Could not {what}: action must be CONTINUE or ROLLBACK, not {action!r}. "
+            "Nothing was sent.",
+            "InvalidParameterException",
+            "action",
+        )
+    if not hook_id:
+        raise OpError(
+            f"Could not {what}: hookId is empty. DescribeServiceDeployments lists each paused "
+            "hook's hookId in lifecycleHookDetails. Nothing was sent.",
+            "InvalidParameterException",
+            "hookId",
+        )
+    with plain_errors(what, _members(session, "ContinueServiceDeployment")):
+        answer = session.ecs.continue_service_deployment(
+            serviceDeploymentArn=arn, hookId=hook_id, action=action
+        )
+    return str(answer["serviceDeploymentArn"])

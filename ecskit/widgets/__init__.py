@@ -23,6 +23,7 @@ _EXPORTS = {
     "TaskDefinitionsView": ".task_definitions_view",
     "RevisionDiff": ".revision_diff",
     "MonitoringView": ".monitoring_view",
+    "DeploymentsView": ".deployments_view",
 }
 
 __all__ = list(_EXPORTS)
