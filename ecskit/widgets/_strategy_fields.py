@@ -131,7 +131,7 @@ class StrategySection:
             field(f"{DC}.linearConfiguration.stepPercent", self.step, "Step (% of traffic)",
                   "step-percent", "Each step moves this share: 3.0 to 100.0, in 0.1s."),
             field(f"{DC}.linearConfiguration.stepBakeTimeInMinutes", self.step_bake,
-                  "Wait between steps (min)", "step-bake-time"),
+                  "Step bake (minutes)", "step-bake-time"),
         ]  # fmt: skip
         self.canary_fields = [
             field(f"{DC}.canaryConfiguration.canaryPercent", self.canary, "Canary (% of traffic)",
@@ -145,9 +145,10 @@ class StrategySection:
                   "Alternate target group", "alternate-target-group",
                   "Where the new (green) tasks register."),
             field(f"{ADVANCED}.productionListenerRule", self.production,
-                  "Production listener rule", "production-listener-rule"),
-            field(f"{ADVANCED}.testListenerRule", self.test, "Test listener rule",
-                  "test-listener-rule", "Optional: test traffic reaches green first."),
+                  "Production rule", "production-listener-rule",
+                  "The listener rule (ALB) or listener (NLB) that carries production traffic."),
+            field(f"{ADVANCED}.testListenerRule", self.test, "Test rule",
+                  "test-listener-rule", "Optional: its traffic reaches green first."),
             field(f"{ADVANCED}.roleArn", self.role, "Infrastructure role",
                   "infrastructure-role", "The role ECS uses to change the listener rules."),
         ]  # fmt: skip

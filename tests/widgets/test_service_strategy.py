@@ -5,6 +5,7 @@ blue/green on the sandbox (issue 12)."""
 from __future__ import annotations
 
 import pytest
+from test_deployment_forms import WEB
 
 from ecskit import ops
 from ecskit.widgets import ServiceForm, UpdateServiceForm
@@ -13,16 +14,6 @@ DC = "deploymentConfiguration"
 CANARY = f"{DC}.canaryConfiguration.canaryPercent"
 ADVANCED = "loadBalancers[0].advancedConfiguration"
 ROLE = "arn:aws:iam::123456789012:role/ecsInfrastructureRole"
-WEB = {
-    "family": "web",
-    "requiresCompatibilities": ["FARGATE"],
-    "networkMode": "awsvpc",
-    "cpu": "256",
-    "memory": "512",
-    "containerDefinitions": [
-        {"name": "web", "image": "nginx", "memory": 512, "portMappings": [{"containerPort": 80}]}
-    ],
-}
 
 
 @pytest.fixture
