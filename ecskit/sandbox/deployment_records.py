@@ -100,6 +100,9 @@ class DeploymentRecords:
         record["_"]["revision_arns"] = {
             d["id"]: self.history.revision(service, d, now) for d in [target, *sources]
         }
+        for deployment in [target, *sources]:
+            revision = self.history.revisions[record["_"]["revision_arns"][deployment["id"]]]
+            revision.setdefault("resolvedConfiguration", _resolved(service, deployment["id"]))
 
     def record_progress(self, service: Any) -> None:
         """PENDING becomes IN_PROGRESS when the scheduler first works on the deployment."""
@@ -107,6 +110,13 @@ class DeploymentRecords:
             if record["status"] == "PENDING":
                 record["status"] = "IN_PROGRESS"
                 record["startedAt"] = record["updatedAt"] = self.clock.datetime()
+            elif (
+                record["status"] == "ROLLBACK_REQUESTED"
+                and record["_"].get("rollback_to")
+                and self.clock.datetime() > record["updatedAt"]  # once sandbox time moves on
+            ):
+                record["status"] = "ROLLBACK_IN_PROGRESS"
+                record["updatedAt"] = self.clock.datetime()
 
     def record_steady(self, service: Any, primary: dict[str, Any]) -> None:
         """The PRIMARY deployment reached its steady state."""
@@ -144,7 +154,7 @@ class DeploymentRecords:
         self.history.finish(record, "STOPPED", reason, self.clock.datetime())
         return False
 
-    def roll_back(self, record: dict[str, Any], reason: str) -> bool:
+    def roll_back(self, record: dict[str, Any], reason: str, requested: bool = False) -> bool:
         """Back to the last revision that worked: traffic strategies move traffic back and stop
         green; rolling deploys the source revision again. False if there is nothing to go to."""
         inner = record["_"]
@@ -152,8 +162,7 @@ class DeploymentRecords:
         engine = inner.get("engine")
         now = self.clock.datetime()
         if engine is not None and engine.active:
-            record["status"] = "ROLLBACK_REQUESTED"
-            engine.stop(reason)
+            engine.stop(reason, requested)
             return True
         if not inner["sources"]:
             self.history.finish(record, "STOPPED", reason, now)
@@ -171,7 +180,8 @@ class DeploymentRecords:
         service.deployments.insert(0, again)
         # a rollback makes no new service revision: it deploys the source revision again
         self.history.alias(service, again["id"], source_arn)
-        record["status"] = "ROLLBACK_IN_PROGRESS"
+        # a user's request shows as ROLLBACK_REQUESTED until the scheduler next acts
+        record["status"] = "ROLLBACK_REQUESTED" if requested else "ROLLBACK_IN_PROGRESS"
         record["statusReason"] = reason
         record["updatedAt"] = now
         record["rollback"] = {"reason": reason, "startedAt": now, "serviceRevisionArn": source_arn}
@@ -216,3 +226,20 @@ class DeploymentRecords:
         """After a traffic deployment: only green's deployment is left."""
         service.deployments = [d for d in service.deployments if d["id"] == green["id"]]
         service._ecskit_traffic = None
+
+
+def _resolved(service: Any, deployment_id: str) -> dict[str, Any]:
+    """ServiceRevision.resolvedConfiguration: the target group each load balancer of the
+    revision really uses (blue/green alternates between two) and its production rule."""
+    from .strategies.traffic import group_for
+
+    found = []
+    for lb in getattr(service, "load_balancers", None) or []:
+        if not lb.get("targetGroupArn"):
+            continue
+        entry = {"targetGroupArn": group_for(service, deployment_id, lb["targetGroupArn"])}
+        rule = (lb.get("advancedConfiguration") or {}).get("productionListenerRule")
+        if rule:
+            entry["productionListenerRule"] = rule
+        found.append(entry)
+    return {"loadBalancers": found}

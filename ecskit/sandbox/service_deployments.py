@@ -72,7 +72,9 @@ class ServiceDeployments:
                 "InvalidParameterException",
                 "stopType must be ROLLBACK: the only stop type ECS documents.",
             )
-        self.scheduler.roll_back(record, "Rollback requested by StopServiceDeployment.")
+        self.scheduler.roll_back(
+            record, "Rollback requested by StopServiceDeployment.", requested=True
+        )
         return {"serviceDeploymentArn": record["serviceDeploymentArn"]}
 
     def op_ContinueServiceDeployment(self, backend: Any, body: dict, environ: dict) -> dict:

@@ -178,6 +178,8 @@ def test_stop_service_deployment_rolls_back_a_rolling_update(manual, network) ->
     moving = _deployments(ecs)[0]["serviceDeploymentArn"]
     answer = ecs.stop_service_deployment(serviceDeploymentArn=moving, stopType="ROLLBACK")
     assert answer["serviceDeploymentArn"] == moving
+    assert _describe(ecs, moving)["status"] == "ROLLBACK_REQUESTED"
+    manual.sandbox.advance(1)
     assert _describe(ecs, moving)["status"] == "ROLLBACK_IN_PROGRESS"
     manual.sandbox.settle()
     assert _describe(ecs, moving)["status"] == "ROLLBACK_SUCCESSFUL"
@@ -285,6 +287,12 @@ def test_blue_green_scales_green_up_shifts_test_then_production_traffic_and_bake
     assert record["status"] == "SUCCESSFUL"
     assert (_running(ecs, "web:1"), _running(ecs, "web:2")) == (0, 2)
     assert record["targetServiceRevision"]["requestedProductionTrafficWeight"] == 100.0
+    (revision,) = ecs.describe_service_revisions(
+        serviceRevisionArns=[record["targetServiceRevision"]["arn"]]
+    )["serviceRevisions"]
+    assert revision["resolvedConfiguration"]["loadBalancers"] == [
+        {"targetGroupArn": green, "productionListenerRule": alb["production"]}
+    ]
 
 
 def test_a_canary_of_10_percent_runs_every_green_task_and_shifts_the_rest_after_its_bake(
@@ -410,3 +418,12 @@ def test_a_snapshot_taken_mid_canary_comes_back_mid_canary(manual, network, alb)
 def test_hook_results_take_only_what_a_lambda_hook_answers(manual) -> None:
     with pytest.raises(ValueError, match="SUCCEEDED' or 'FAILED"):
         manual.sandbox.hook_results["arn:aws:lambda:us-east-1:1:function:f"] = "MAYBE"
+
+
+def test_settle_brings_a_deployment_to_its_end_bakes_included(manual, network, alb) -> None:
+    configuration = {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 60}
+    ecs = _traffic_setup(manual, network, alb, 2, configuration)
+    ecs.update_service(cluster="shop", service="web", taskDefinition="web:2")
+    manual.sandbox.settle()
+    assert _deployments(ecs)[0]["status"] == "SUCCESSFUL"
+    assert (_running(ecs, "web:1"), _running(ecs, "web:2")) == (0, 2)

@@ -70,13 +70,14 @@ class TrafficDeployment:
                 return False, True
         return True, acted
 
-    def stop(self, reason: str) -> None:
-        """Roll back: traffic to blue, green stopped (StopServiceDeployment, a failed hook)."""
+    def stop(self, reason: str, requested: bool = False) -> None:
+        """Roll back: traffic to blue, green stopped. A user's request (StopServiceDeployment,
+        ContinueServiceDeployment ROLLBACK) is ROLLBACK_REQUESTED until the scheduler acts."""
         if not self.active or self.rolling_back:
             return
         now = self.scheduler.clock.datetime()
         self.rolling_back = True
-        self.record["status"] = "ROLLBACK_IN_PROGRESS"
+        self.record["status"] = "ROLLBACK_REQUESTED" if requested else "ROLLBACK_IN_PROGRESS"
         self.record["statusReason"] = reason
         self.record["updatedAt"] = now
         blue = self.blue_ids[0] if self.blue_ids else None
@@ -117,8 +118,9 @@ class TrafficDeployment:
                 f"{op[1]:g}% of {kind} traffic to the new service revision.",
             )
             return True, True
-        if kind == "wait":
-            return self.scheduler.clock.now() >= self.since + op[1], False
+        if kind == "wait":  # settle() brings a deployment to its end: bakes included
+            clock = self.scheduler.clock
+            return clock.rushing or clock.now() >= self.since + op[1], False
         if kind == "clean_up":
             return self._clean_up()
         raise ValueError(f"unknown step {op!r}")
@@ -175,7 +177,7 @@ class TrafficDeployment:
                 return False, False
             if detail["status"] == "FAILED":
                 if detail.get("_action") == "ROLLBACK":
-                    self.stop("ContinueServiceDeployment asked for a rollback.")
+                    self.stop("ContinueServiceDeployment asked for a rollback.", requested=True)
                 else:
                     self.stop(f"The lifecycle hook {detail.get('targetArn')} failed.")
                 return False, True
@@ -184,6 +186,8 @@ class TrafficDeployment:
     def _roll_back_step(self) -> bool:
         """Traffic back to blue, green stopped; still busy until green has stopped."""
         sched, service = self.scheduler, self.service
+        if sched.clock.datetime() > self.record["updatedAt"]:  # once sandbox time moves on
+            self.record["status"] = "ROLLBACK_IN_PROGRESS"
         if self.weights["production"] or self.weights["test"]:
             self.weights = {"production": 0.0, "test": 0.0}
             self._set_weights()
