@@ -25,10 +25,13 @@ from .records import (
     Role,
     SecurityGroup,
     Service,
+    ServiceDeployment,
+    ServiceRevision,
     Subnet,
     TargetGroup,
     Task,
     TaskSet,
+    TrafficShift,
     Vpc,
 )
 from .snapshot import snapshot
@@ -52,11 +55,14 @@ __all__ = [
     "Role",
     "SecurityGroup",
     "Service",
+    "ServiceDeployment",
+    "ServiceRevision",
     "Subnet",
     "Table",
     "TargetGroup",
     "Task",
     "TaskSet",
+    "TrafficShift",
     "Vpc",
     "snapshot",
 ]

@@ -22,6 +22,8 @@ from .records import (
     Role,
     SecurityGroup,
     Service,
+    ServiceDeployment,
+    ServiceRevision,
     Subnet,
     TargetGroup,
     Task,
@@ -35,7 +37,8 @@ from .tables import Table
 class Inventory:
     """One snapshot of an account (or one cluster).
 
-    Tables: `clusters`, `services`, `tasks`, `task_sets`, `container_instances`,
+    Tables: `clusters`, `services`, `service_revisions`, `service_deployments` (deployments
+    under way), `tasks`, `task_sets`, `container_instances`,
     `capacity_providers`, `families`, `revisions`, `roles`, `repositories`, `log_groups`,
     `vpcs`, `subnets`, `security_groups`, `load_balancers`, `target_groups`, `namespaces`,
     `discovery_services`.
@@ -49,6 +52,12 @@ class Inventory:
     calls: Counter[str] = field(default_factory=Counter)
     clusters: Table[Cluster] = field(default_factory=partial(Table, "clusters"))
     services: Table[Service] = field(default_factory=partial(Table, "services"))
+    service_revisions: Table[ServiceRevision] = field(
+        default_factory=partial(Table, "service revisions")
+    )
+    service_deployments: Table[ServiceDeployment] = field(
+        default_factory=partial(Table, "service deployments")
+    )
     tasks: Table[Task] = field(default_factory=partial(Table, "tasks"))
     task_sets: Table[TaskSet] = field(default_factory=partial(Table, "task sets"))
     container_instances: Table[ContainerInstance] = field(
@@ -78,6 +87,8 @@ class Inventory:
     TABLES = (
         "clusters",
         "services",
+        "service_revisions",
+        "service_deployments",
         "tasks",
         "task_sets",
         "container_instances",
@@ -134,11 +145,13 @@ class Inventory:
         return self._tasks_by_service[1]
 
     def summary(self) -> dict[str, int]:
-        # task sets exist only under EXTERNAL and CODE_DEPLOY controllers: counted when there are
+        # task sets exist only under EXTERNAL and CODE_DEPLOY controllers, service revisions
+        # and deployments only where the endpoint answers them: counted when there are
+        optional = ("task_sets", "service_revisions", "service_deployments")
         return {
             name: len(table)
             for name, table in self.tables().items()
-            if len(table) or name != "task_sets"
+            if len(table) or name not in optional
         }
 
     def __repr__(self) -> str:

@@ -120,7 +120,7 @@ class Linked:
                 "NetworkInterfaces", got_enis,
                 Filters=[{"Name": "network-interface-id", "Values": batch}],
             )  # fmt: skip
-        if any(s.target_groups for s in self.inv.services):
+        if any(s.target_groups or s.traffic_shifts for s in self.inv.services):
             self.crawl.pages(
                 "ELB target groups", "elbv2", "DescribeTargetGroups", "TargetGroups",
                 self.target_groups.extend,
@@ -133,6 +133,10 @@ class Linked:
     def network_second(self) -> None:
         """Subnets and security groups named by services and tasks; the linked ELB resources."""
         wanted_groups = {arn for s in self.inv.services for arn in s.target_groups}
+        # blue/green, linear and canary services' green target groups
+        wanted_groups |= {
+            x.alternate_target_group for s in self.inv.services for x in s.traffic_shifts
+        }
         for item in self.target_groups:
             if item["TargetGroupArn"] in wanted_groups:
                 self.inv.target_groups.add(

@@ -110,6 +110,80 @@ def service(item: dict[str, Any], asked_cluster: str) -> r.Service:
         deployment_controller=str(_dict(item.get("deploymentController")).get("type") or "ECS"),
         older_revisions=list(dict.fromkeys(x for x in older if x != revision)),
         capacity_providers=list(dict.fromkeys(providers)),
+        current_deployment=_str(item.get("currentServiceDeployment")),
+        current_revisions=[
+            str(x["arn"])
+            for x in map(_dict, _list(item.get("currentServiceRevisions")))
+            if x.get("arn")
+        ],
+        traffic_shifts=[shift for shift in map(_traffic_shift, balancers) if shift],
+    )
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _traffic_shift(balancer: dict[str, Any]) -> r.TrafficShift | None:
+    advanced = _dict(balancer.get("advancedConfiguration"))
+    blue, green = (
+        _str(balancer.get("targetGroupArn")),
+        _str(advanced.get("alternateTargetGroupArn")),
+    )
+    if not blue or not green:
+        return None
+    return r.TrafficShift(
+        target_group=blue,
+        alternate_target_group=green,
+        production_listener_rule=_str(advanced.get("productionListenerRule")),
+        test_listener_rule=_str(advanced.get("testListenerRule")),
+    )
+
+
+def service_revisions(summaries: Any, service: r.Service) -> list[r.ServiceRevision]:
+    """Revisions from their summaries (DescribeServices' currentServiceRevisions, a deployment's
+    target and sources), with their task counts."""
+    return [
+        r.ServiceRevision(
+            raw=x,
+            arn=str(x["arn"]),
+            service_arn=service.arn,
+            cluster_arn=service.cluster_arn,
+            requested_count=_int(x.get("requestedTaskCount")),
+            running_count=_int(x.get("runningTaskCount")),
+            pending_count=_int(x.get("pendingTaskCount")),
+        )
+        for x in map(_dict, _list(summaries))
+        if x.get("arn")
+    ]
+
+
+def service_deployment(item: dict[str, Any]) -> r.ServiceDeployment:
+    """A DescribeServiceDeployments record; weights only where ECS answered them."""
+    arn = str(item["serviceDeploymentArn"])
+    target = _dict(item.get("targetServiceRevision"))
+    sources = [_dict(x) for x in _list(item.get("sourceServiceRevisions"))]
+    production, test = {}, {}
+    for summary in [target, *sources]:
+        if not summary.get("arn"):
+            continue
+        for weights, key in ((production, "Production"), (test, "Test")):
+            weight = summary.get(f"requested{key}TrafficWeight")
+            if isinstance(weight, (int, float)) and not isinstance(weight, bool):
+                weights[str(summary["arn"])] = float(weight)
+    return r.ServiceDeployment(
+        raw=item,
+        arn=arn,
+        service_arn=str(item.get("serviceArn", "")),
+        cluster_arn=str(item.get("clusterArn", "")),
+        status=str(item.get("status", "")),
+        status_reason=str(item.get("statusReason", "")),
+        stage=str(item.get("lifecycleStage", "")),
+        target_revision=str(target.get("arn", "")),
+        source_revisions=[str(x["arn"]) for x in sources if x.get("arn")],
+        rollback_revision=_str(_dict(item.get("rollback")).get("serviceRevisionArn")),
+        production_weights=production,
+        test_weights=test,
     )
 
 

@@ -81,6 +81,71 @@ class Service(Record):
     # revisions of its other (ACTIVE) deployments: old tasks still running during a rollout
     older_revisions: list[str] = field(default_factory=list)
     capacity_providers: list[str] = field(default_factory=list)
+    # DescribeServices' currentServiceDeployment and currentServiceRevisions (absent before 2024)
+    current_deployment: str | None = None
+    current_revisions: list[str] = field(default_factory=list)
+    traffic_shifts: list[TrafficShift] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TrafficShift:
+    """One of a service's `loadBalancers[]` with `advancedConfiguration`: during a blue/green,
+    linear or canary deployment the blue revision is behind `target_group` and the green one
+    behind `alternate_target_group` ("A primary target group for the blue service revision
+    (current production traffic); an alternate target group for the green service revision",
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html).
+    """
+
+    target_group: str
+    alternate_target_group: str
+    production_listener_rule: str | None = None
+    test_listener_rule: str | None = None
+
+    def __str__(self) -> str:
+        return f"{last_part(self.target_group)} / {last_part(self.alternate_target_group)}"
+
+
+@dataclass
+class ServiceRevision(Record):
+    """What a service runs, recorded by ECS at each deployment; counts from DescribeServices."""
+
+    kind: ClassVar[str] = "service revision"
+    arn: str = ""
+    service_arn: str = ""
+    cluster_arn: str = ""
+    task_definition: str = ""  # "" until known
+    requested_count: int = 0
+    running_count: int = 0
+    pending_count: int = 0
+
+    @property
+    def name(self) -> str:
+        return last_part(self.arn)
+
+
+@dataclass
+class ServiceDeployment(Record):
+    """A service's live deployment (DescribeServiceDeployments): from source revisions to a
+    target revision, with the traffic each is asked to serve (0.0 to 100.0) while it shifts."""
+
+    kind: ClassVar[str] = "service deployment"
+    arn: str = ""
+    service_arn: str = ""
+    cluster_arn: str = ""
+    status: str = ""
+    status_reason: str = ""
+    stage: str = ""  # lifecycleStage, absent on rolling deployments
+    target_revision: str = ""
+    source_revisions: list[str] = field(default_factory=list)
+    rollback_revision: str | None = None
+    production_weights: dict[str, float] = field(default_factory=dict)
+    test_weights: dict[str, float] = field(default_factory=dict)
+    # production listener rule (or NLB listener) -> {target group: weight}, as ELB forwards now
+    forwards: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return last_part(self.arn)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from . import readers
 from . import records as r
 from .account import Inventory
 from .crawl import BATCH, WORKERS, Batches, Crawl, chunks, in_notebook
+from .deployments import Deployments
 from .linked import Linked
 
 SERVICE_LINKED_PATH = "/aws-service-role/ecs.amazonaws.com/"
@@ -48,6 +49,7 @@ def snapshot(
         crawl.run()
         ecs.finish()
         crawl.run()
+        ecs.deployments.describe_more()  # answered beside the network's first step
         for step in (ecs.linked.network_first, ecs.linked.network_second):
             step()
             crawl.run()
@@ -69,6 +71,7 @@ class EcsPass:
         self.inv = crawl.inv
         self.cluster = cluster
         self.linked = Linked(crawl)
+        self.deployments = Deployments(crawl, self._failures, self.describe_revisions)
         self.revisions_asked: set[str] = set()
 
     def start(self) -> None:
@@ -106,6 +109,7 @@ class EcsPass:
 
     def finish(self) -> None:
         """What the first pass named but did not fetch: revisions in use, roles, registries."""
+        self.deployments.done()
         used = {s.task_definition for s in self.inv.services}
         used |= {x for s in self.inv.services for x in s.older_revisions}
         used |= {x.task_definition for x in self.inv.task_sets}
@@ -206,6 +210,7 @@ class EcsPass:
             if found is None:
                 continue
             service = self.inv.services.add(found)
+            self.deployments.add(service, item)
             for raw in self.crawl.each(f"task set of service {service.name}", item.get("taskSets")):
                 self.crawl.read(
                     f"task set of service {service.name}", raw,
