@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .picture import Node
+from .nodes import Node
 
 
 def describe(node: Node) -> dict[str, Any]:

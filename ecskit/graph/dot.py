@@ -7,7 +7,7 @@ from urllib.parse import quote
 import graphviz
 
 from ..inventory import records as r
-from .picture import Node, Picture
+from .nodes import Node, Picture
 
 # fill colour by kind: compute orange, task definitions blue, IAM yellow, network green
 FILL = {
@@ -17,6 +17,8 @@ FILL = {
     "tasks": "#ffe8cc",
     "task": "#ffe8cc",
     "task set": "#ffe8cc",
+    "service revision": "#ffe8cc",
+    "service deployment": "#ffc9c9",
     "container instance": "#fff4e6",
     "capacity provider": "#fff4e6",
     "task definition": "#a5d8ff",
@@ -34,6 +36,7 @@ FILL = {
     "security group": "#ebfbee",
     "load balancer": "#c3fae8",
     "target group": "#e6fcf5",
+    "listener rule": "#e6fcf5",
     "namespace": "#e5dbff",
 }
 FADED = {

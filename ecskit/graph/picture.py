@@ -1,18 +1,21 @@
-"""What the picture shows, before any drawing: nodes, named edges and the boxes they sit in.
+"""What the picture shows, before any drawing: clusters, services and tasks, and what they use.
 
 `graph` turns a `Picture` into DOT and a text tree; the explorer uses it to link a resource
-to its neighbours. Node ids are the resources' own keys (ARNs, ids), so they stay the same from
-one snapshot to the next.
+to its neighbours. The task definition, network and deployment parts are modules of their own.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..inventory import Inventory
 from ..inventory import records as r
+from . import deployments, network
+from .nodes import Box, Node, Picture, node_id, safe
+from .task_definitions import revision as _revision
+from .task_definitions import role as _role
+
+__all__ = ["Box", "Node", "Picture", "build", "node_id"]
 
 # A family with more revisions than this shows those in use and its latest, and one node for
 # the rest (all_revisions=True shows every one).
@@ -21,61 +24,6 @@ REVISIONS_SHOWN = 5
 # them all (expand_services=True, or cluster=NAME, draws each): past a few hundred nodes `dot`
 # takes seconds and the picture stops being readable.
 SERVICES_SHOWN = 20
-
-
-@dataclass
-class Node:
-    id: str
-    kind: str
-    name: str
-    record: r.Record | None = None
-    faded: bool = False
-    box: str | None = None  # the id of the cluster or VPC box it is drawn in
-    detail: str = ""
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind}\n{self.name}" + (f"\n{self.detail}" if self.detail else "")
-
-    @property
-    def html_id(self) -> str:
-        """The node's id in DOT and SVG: the resource's key with only letters, digits and _."""
-        return node_id(self.id)
-
-
-@dataclass
-class Box:
-    id: str
-    label: str
-    node: str  # the node standing for the box itself (the cluster, the VPC)
-
-
-@dataclass
-class Picture:
-    nodes: dict[str, Node] = field(default_factory=dict)
-    # an ordered set: dict keys keep insertion order and make the duplicate check O(1)
-    links: dict[tuple[str, str, str], None] = field(default_factory=dict)
-    boxes: dict[str, Box] = field(default_factory=dict)
-
-    def add(self, node: Node) -> Node:
-        return self.nodes.setdefault(node.id, node)
-
-    def link(self, tail: str, label: str, head: str) -> None:
-        if tail in self.nodes and head in self.nodes:
-            self.links[(tail, label, head)] = None
-
-    @property
-    def edges(self) -> list[tuple[str, str, str]]:
-        return list(self.links)
-
-    def neighbours(self, node_id: str) -> list[tuple[str, str, str]]:
-        """(direction, relation, other node id) for every edge touching `node_id`."""
-        out = [("→", label, head) for tail, label, head in self.edges if tail == node_id]
-        out += [("←", label, tail) for tail, label, head in self.edges if head == node_id]
-        return out
-
-    def by_html_id(self, html_id: str) -> Node | None:
-        return next((n for n in self.nodes.values() if n.html_id == html_id), None)
 
 
 def build(
@@ -119,7 +67,7 @@ def build(
 
     # -- clusters, services, tasks --------------------------------------------------------
     for c in clusters:
-        box = f"cluster_{_safe(c.arn)}"
+        box = f"cluster_{safe(c.arn)}"
         pic.boxes[box] = Box(box, f"cluster {c.name}", c.arn)
         pic.add(Node(c.arn, "cluster", c.name, c, faded=c.status != "ACTIVE", box=box))
         for name in c.capacity_providers:
@@ -160,56 +108,6 @@ def _revisions_shown(
     return shown
 
 
-def _revision(pic: Picture, inventory: Inventory, revision: r.Revision) -> None:
-    pic.add(
-        Node(
-            revision.arn,
-            "revision",
-            revision.name,
-            revision,
-            faded=revision.status != "ACTIVE",
-            detail=revision.status if revision.status != "ACTIVE" else "",
-        )
-    )
-    for relation, arn in (
-        ("task role", revision.task_role_arn),
-        ("execution role", revision.execution_role_arn),
-    ):
-        if arn:
-            _role(pic, inventory, arn)
-            pic.link(revision.arn, relation, arn)
-    for container in revision.containers:
-        node = pic.add(
-            Node(
-                f"{revision.arn}#container/{container.name}", "container", container.name, container
-            )
-        )
-        pic.link(revision.arn, "contains", node.id)
-        if container.image:
-            image = pic.add(Node(f"image:{container.image}", "image", _short_image(container)))
-            pic.link(node.id, "pulls image", image.id)
-            repository = _repository(inventory, container)
-            if repository is not None:
-                pic.add(Node(repository.key, "ECR repository", repository.name, repository))
-                pic.link(image.id, "stored in", repository.key)
-        if container.log_group:
-            group = inventory.log_groups.get(f"log-group:{container.log_group}")
-            key = f"log-group:{container.log_group}"
-            missing = group is None or not group.visible
-            pic.add(Node(key, "log group", container.log_group, group, faded=missing))
-            pic.link(node.id, "logs to", key)
-
-
-def _role(pic: Picture, inventory: Inventory, arn: str) -> None:
-    role = inventory.roles.get(arn)
-    name = role.name if role else arn.rsplit("/", 1)[-1]
-    pic.add(Node(arn, "IAM role", name, role, faded=role is None or not role.visible))
-    for policy in role.policies if role else []:
-        kind = "inline policy" if policy.inline else "policy"
-        pic.add(Node(policy.key, kind, policy.name, policy))
-        pic.link(arn, "inline policy" if policy.inline else "attached policy", policy.key)
-
-
 def _service(
     pic: Picture,
     inventory: Inventory,
@@ -220,10 +118,13 @@ def _service(
 ) -> None:
     pic.add(Node(s.arn, "service", s.name, s, faded=s.status != "ACTIVE", box=box))
     pic.link(s.cluster_arn, "runs", s.arn)
-    pic.link(s.arn, "uses revision", s.task_definition)
+    # through its service revisions where ECS answers them, else straight to the revision
+    reached = deployments.service_parts(pic, inventory, s, box)
+    if s.task_definition not in reached:
+        pic.link(s.arn, "uses revision", s.task_definition)
     # an ACTIVE deployment still runs the tasks of the revision the service is leaving
     for arn in s.older_revisions:
-        if arn in inventory.revisions:
+        if arn in inventory.revisions and arn not in reached:
             pic.link(s.arn, "still runs revision", arn)
     for task_set in inventory.task_sets:
         if task_set.service_arn == s.arn:
@@ -243,13 +144,13 @@ def _service(
         others += [f"{stopped} STOPPED"] if stopped else []
         node = pic.add(Node(f"{s.arn}#tasks", "tasks", name, box=box, detail=" · ".join(others)))
         pic.link(s.arn, "runs", node.id)
-    _network(pic, inventory, s.arn, s.subnets, s.security_groups)
+    network.network(pic, inventory, s.arn, s.subnets, s.security_groups)
     role = s.role_arn or linked_role
     if role:
         _role(pic, inventory, role)
         pic.link(s.arn, "assumes role", role)
     for arn in s.target_groups:
-        _target_group(pic, inventory, arn)
+        network.target_group(pic, inventory, arn)
         pic.link(s.arn, "behind target group", arn)
     for name in s.load_balancer_names:
         pic.add(Node(f"elb:{name}", "load balancer", name))
@@ -305,12 +206,12 @@ def _task(
         pic.add(Node(key, "capacity provider", t.capacity_provider, provider))
         pic.link(t.arn, "capacity from", key)
     for subnet in t.subnets:
-        _subnet(pic, inventory, subnet)
+        network.subnet(pic, inventory, subnet)
         pic.link(t.arn, "in subnet", subnet)
     # A service's tasks get their ENIs' groups from the service (not looked up task by task).
     groups = t.security_groups or (service.security_groups if service else [])
     for group in groups:
-        _security_group(pic, inventory, group)
+        network.security_group(pic, inventory, group)
         pic.link(t.arn, "secured by", group)
 
 
@@ -329,59 +230,7 @@ def _task_set(pic: Picture, inventory: Inventory, task_set: r.TaskSet, box: str)
     if task_set.task_definition in inventory.revisions:
         _revision(pic, inventory, inventory.revisions[task_set.task_definition])
         pic.link(task_set.arn, "uses revision", task_set.task_definition)
-    _network(pic, inventory, task_set.arn, task_set.subnets, task_set.security_groups)
-
-
-def _network(
-    pic: Picture, inventory: Inventory, key: str, subnets: list[str], groups: list[str]
-) -> None:
-    """A service's or task set's awsvpc subnets and security groups, linked from it."""
-    for subnet in subnets:
-        _subnet(pic, inventory, subnet)
-        pic.link(key, "in subnet", subnet)
-    for group in groups:
-        _security_group(pic, inventory, group)
-        pic.link(key, "secured by", group)
-
-
-def _vpc(pic: Picture, inventory: Inventory, vpc_id: str) -> str | None:
-    if not vpc_id:
-        return None
-    box = f"cluster_{_safe(vpc_id)}"
-    vpc = inventory.vpcs.get(vpc_id)
-    pic.boxes.setdefault(box, Box(box, f"VPC {vpc_id}", vpc_id))
-    pic.add(Node(vpc_id, "VPC", vpc.name or vpc.cidr if vpc else vpc_id, vpc, box=box))
-    return box
-
-
-def _subnet(pic: Picture, inventory: Inventory, subnet_id: str) -> None:
-    subnet = inventory.subnets.get(subnet_id)
-    box = _vpc(pic, inventory, subnet.vpc_id) if subnet else None
-    detail = f"{subnet.availability_zone} {subnet.cidr}" if subnet else "not visible"
-    pic.add(Node(subnet_id, "subnet", subnet_id, subnet, box=box, detail=detail))
-    if subnet:
-        pic.link(subnet_id, "in VPC", subnet.vpc_id)
-
-
-def _security_group(pic: Picture, inventory: Inventory, group_id: str) -> None:
-    group = inventory.security_groups.get(group_id)
-    box = _vpc(pic, inventory, group.vpc_id) if group else None
-    name = f"{group.name} ({group_id})" if group else group_id
-    pic.add(Node(group_id, "security group", name, group, box=box))
-    if group:
-        pic.link(group_id, "in VPC", group.vpc_id)
-
-
-def _target_group(pic: Picture, inventory: Inventory, arn: str) -> None:
-    group = inventory.target_groups.get(arn)
-    box = _vpc(pic, inventory, group.vpc_id) if group else None
-    pic.add(Node(arn, "target group", group.name if group else r.last_part(arn), group, box=box))
-    for lb_arn in group.load_balancer_arns if group else []:
-        lb = inventory.load_balancers.get(lb_arn)
-        lb_box = _vpc(pic, inventory, lb.vpc_id) if lb else None
-        name = lb.name if lb else lb_arn.split("/")[-2]
-        pic.add(Node(lb_arn, "load balancer", name, lb, box=lb_box))
-        pic.link(arn, "behind load balancer", lb_arn)
+    network.network(pic, inventory, task_set.arn, task_set.subnets, task_set.security_groups)
 
 
 def _namespace(pic: Picture, inventory: Inventory, ref: str) -> None:
@@ -398,35 +247,8 @@ def _namespace_id(inventory: Inventory, ref: str) -> str:
     return ref
 
 
-def _repository(inventory: Inventory, container: r.Container) -> r.Repository | None:
-    for repository in inventory.repositories:
-        if repository.name == container.repository and container.image.startswith(repository.uri):
-            return repository
-    return None
-
-
 def _service_linked_role(inventory: Inventory) -> str | None:
     return next(
         (role.arn for role in inventory.roles if role.path.startswith("/aws-service-role/ecs.")),
         None,
     )
-
-
-def _short_image(container: r.Container) -> str:
-    if container.repository:
-        return f"{container.repository}:{container.tag}" if container.tag else container.repository
-    return container.image
-
-
-def _safe(text: str) -> str:
-    return "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in text)
-
-
-@lru_cache(maxsize=65536)
-def node_id(key: str) -> str:
-    """The DOT/SVG id of the node for a resource key (an ARN, an id, `log-group:NAME`, ...).
-
-    >>> node_id("arn:aws:ecs:us-east-1:123456789012:service/shop/web")
-    'arn_aws_ecs_us_east_1_123456789012_service_shop_web'
-    """
-    return _safe(key)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .picture import Node, Picture
+from .nodes import Node, Picture
 
 # Edges printed as a one-line link, not followed: the revision is already under its family.
 LINKS_ONLY = {"uses revision"}

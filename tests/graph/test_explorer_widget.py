@@ -38,7 +38,8 @@ def test_a_click_selects_the_node_and_calls_back(known) -> None:
     assert (details["kind"], details["name"], details["id"]) == ("service", "web", account.service)
     assert json.loads(details["json"])["serviceName"] == "web"
     links = {(n["relation"], n["id"]) for n in details["neighbours"]}
-    assert ("uses revision", account.revisions[1]) in links
+    (revision,) = inventory.service_revisions  # service › service revision › task definition
+    assert ("runs", revision.arn) in links
     assert ("behind target group", account.target_group) in links
     assert ("runs", account.cluster) in links  # the cluster runs it (an incoming edge)
 
@@ -46,7 +47,7 @@ def test_a_click_selects_the_node_and_calls_back(known) -> None:
 def test_neighbour_links_select_their_resource(known) -> None:
     account, inventory = known
     ex = explore(inventory)
-    ex.select(account.service)
+    ex.select(inventory.service_revisions[0].arn)
     revision = next(n for n in ex.details["neighbours"] if n["relation"] == "uses revision")
     ex._handle_custom_msg({"type": "select", "id": revision["html_id"]}, [])
     assert ex.selected == account.revisions[1]

@@ -28,7 +28,9 @@ def attributes(source: str, node: str) -> str:
     return found.group(1)
 
 
-def expected(account, *, tasks: str = "collapsed") -> tuple[set[str], set[tuple[str, str, str]]]:
+def expected(
+    account, inventory, *, tasks: str = "collapsed"
+) -> tuple[set[str], set[tuple[str, str, str]]]:
     a = account
     old, new = a.revisions
     inline = f"{a.task_role}/inline/read-bucket"
@@ -49,7 +51,6 @@ def expected(account, *, tasks: str = "collapsed") -> tuple[set[str], set[tuple[
         (a.execution_role, "attached policy", a.policy),
         (a.task_role, "inline policy", inline),
         (a.cluster, "runs", a.service),
-        (a.service, "uses revision", new),
         (a.service, "in subnet", subnet),
         (a.service, "secured by", a.security_group),
         (a.service, "assumes role", a.service_linked_role),
@@ -67,6 +68,18 @@ def expected(account, *, tasks: str = "collapsed") -> tuple[set[str], set[tuple[
             (revision, "contains", container),
             (container, "pulls image", image),
             (container, "logs to", log),
+        }
+    # service › service revision › task definition, and the deployment the sandbox is still
+    # walking (created moments ago): service revisions are the sandbox's own answers
+    (revision,) = inventory.service_revisions
+    assert inventory.services[a.service].current_revisions == [revision.arn]
+    keys.add(revision.arn)
+    edges |= {(a.service, "runs", revision.arn), (revision.arn, "uses revision", new)}
+    for deployment in inventory.service_deployments:
+        keys.add(deployment.arn)
+        edges |= {
+            (a.service, "current deployment", deployment.arn),
+            (deployment.arn, "deploys", revision.arn),
         }
     standalone = [a.standalone_task, a.stopped_task]
     if tasks == "collapsed":
@@ -91,7 +104,7 @@ def test_every_node_and_edge_of_the_known_account(known) -> None:
     digraph = graph.to_digraph(inventory)
     assert isinstance(digraph, graphviz.Digraph)
     nodes, edges = parse(digraph.source)
-    want_nodes, want_edges = expected(account)
+    want_nodes, want_edges = expected(account, inventory)
     assert nodes == want_nodes
     assert edges == want_edges
 
@@ -99,7 +112,7 @@ def test_every_node_and_edge_of_the_known_account(known) -> None:
 def test_expanded_tasks_are_one_node_each(known) -> None:
     account, inventory = known
     nodes, edges = parse(graph.to_digraph(inventory, expand_tasks=True).source)
-    want_nodes, want_edges = expected(account, tasks="expanded")
+    want_nodes, want_edges = expected(account, inventory, tasks="expanded")
     assert nodes == want_nodes
     assert edges == want_edges
 
@@ -164,7 +177,7 @@ def test_text_tree_has_the_same_hierarchy(known) -> None:
     assert "      attached policy → policy write-logs" in lines
     assert "        stored in → ECR repository my-app" in lines
     assert "  runs → service web" in lines
-    assert "    uses revision → revision web:2" in lines
+    assert "      uses revision → revision web:2" in lines  # under its service revision
     assert "    behind target group → target group web-tg" in lines
     assert "      behind load balancer → load balancer web-lb" in lines
     assert "    registered in namespace → namespace shop.local" in lines
