@@ -8,6 +8,7 @@ https://docs.aws.amazon.com/AmazonECS/latest/developerguide/view-service-deploym
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 from typing import Any
 
@@ -32,14 +33,16 @@ HISTORY = (
     ("reason", "Status reason"),
     ("target", "Target revision"),
     ("task_definition", "Task definition"),
-    ("created", "Created"),
-    ("finished", "Finished"),
+    ("created", "Created (UTC)"),
+    ("finished", "Finished (UTC)"),
 )
 # Roll back is offered while the deployment can still be rolled back, not once it is stopping
 # or rolling back already (stop-service-deployment page, what each state does on a stop)
 CAN_ROLL_BACK = ("PENDING", "IN_PROGRESS")
 STYLE = (
-    "<style>.ecskit-deployments .ecskit-table td{max-width:380px;overflow-wrap:anywhere}"
+    "<style>.ecskit-deployments .ecskit-table td{white-space:nowrap}"
+    ".ecskit-deployments .ecskit-deployments-table td:nth-child(3){white-space:normal;"
+    "min-width:200px;max-width:340px}"
     ".ecskit-bar{display:inline-block;width:110px;height:10px;background:#e0e0e0;"
     "vertical-align:middle;margin-right:6px}.ecskit-bar>span{display:block;height:100%}"
     ".ecskit-badge{padding:1px 6px;border-radius:8px;background:#e3f2fd;font-size:12px}</style>"
@@ -49,6 +52,13 @@ STYLE = (
 def short_id(arn: str | None) -> str:
     """The id an ARN ends with: a deployment's or a service revision's id (the console's)."""
     return console.resource_name(arn) if arn else "—"
+
+
+def _utc(moment: Any) -> str | None:
+    """A time as UTC without its zone (the column says it), so the history stays narrow."""
+    if moment is None:
+        return None
+    return str(moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def _bar(weight: float | None, color: str) -> str:
@@ -97,17 +107,21 @@ class DeploymentsView(View):
         self._continued = widgets.CallbackDispatcher()
         self.table.add_class("ecskit-history")
         self.children = [
-            widgets.HTML(STYLE),
             self.header(),
             self.message,
             self.ongoing_box,
             self.confirm_box,
             self.last_box,
-            widgets.HTML("<h4>Service deployments</h4>"),
+            widgets.HTML(f"{STYLE}<h4>Service deployments</h4>"),
             self.table,
             self.detail,
         ]
         self.refresh()
+
+    def header(self) -> widgets.Widget:
+        box = super().header()
+        box.layout.align_items = "center"  # the Refresh button beside the title, not above it
+        return box
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -118,6 +132,10 @@ class DeploymentsView(View):
     @property
     def last(self) -> dict[str, Any] | None:
         return next((d for d in self.deployments if d.get("status") not in console.ONGOING), None)
+
+    def refresh(self) -> None:
+        self.say("")  # what an earlier click said is about the deployments as they were
+        super().refresh()
 
     def load_rows(self) -> list[dict[str, Any]]:
         found = console.service_deployments(
@@ -148,8 +166,8 @@ class DeploymentsView(View):
             "reason": deployment.get("statusReason"),
             "target": short_id(target),
             "task_definition": self._task_definition(target),
-            "created": deployment.get("createdAt"),
-            "finished": deployment.get("finishedAt") or deployment.get("stoppedAt"),
+            "created": _utc(deployment.get("createdAt")),
+            "finished": _utc(deployment.get("finishedAt") or deployment.get("stoppedAt")),
         }
 
     # -- showing ---------------------------------------------------------------------------
@@ -174,6 +192,7 @@ class DeploymentsView(View):
             ("Lifecycle stage", deployment.get("lifecycleStage")),
             ("Strategy", strategy),
             ("Started", deployment.get("startedAt") or deployment.get("createdAt")),
+            ("Finished", deployment.get("finishedAt") or deployment.get("stoppedAt")),
             ("Status reason", deployment.get("statusReason")),
         ]
         breaker = deployment.get("deploymentCircuitBreaker") or {}

@@ -131,7 +131,7 @@ def test_builds_on_a_service_with_history(session) -> None:
     assert view.rows[0]["reason"] and view.rows[0]["finished"] is not None
     assert view.last is not None and view.last["serviceDeploymentArn"] == newest
     assert newest.rsplit("/", 1)[-1] in view.last_box.value
-    for heading in ("Deployment ID", "Status reason", "Target revision", "Created", "Finished"):
+    for heading in ("Deployment ID", "Status reason", "Target revision", "Created (UTC)"):
         assert f"<th>{heading}</th>" in view.table.value
     assert "ecskit-none-ongoing" in str(view.ongoing_box.children[1].value)
 
