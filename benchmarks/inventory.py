@@ -222,6 +222,9 @@ def minimum() -> dict[str, int]:
         "DescribeTasks": CLUSTERS * math.ceil(per_cluster_tasks / 100),
         "ListTaskDefinitions": 2 * math.ceil(REVISIONS / 2 / 100),
         "DescribeTaskDefinition": REVISIONS,
+        # every service is steady: DescribeServices' currentServiceRevisions say enough
+        "DescribeServiceDeployments": 0,
+        "DescribeServiceRevisions": 0,
     }
 
 
