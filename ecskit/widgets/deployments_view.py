@@ -254,7 +254,11 @@ class DeploymentsView(View):
                 f"<small>times out {escape(_text(detail.get('expiresAt')))}, then "
                 f"{escape(str(detail.get('timeoutAction', '—')))}</small>"
             )
-            parts: list[widgets.Widget] = [widgets.HTML(text, layout={"width": "620px"})]
+            label = widgets.HTML(
+                f'<span style="white-space:nowrap">{text}</span>',
+                layout={"width": "auto", "margin": "0 12px 0 0"},
+            )
+            parts: list[widgets.Widget] = [label]
             if status == "AWAITING_ACTION":  # a PAUSE hook waits for ContinueServiceDeployment
                 hook = str(detail.get("hookId", ""))
                 go = _button("Continue", "ecskit-continue", "success")
@@ -262,7 +266,7 @@ class DeploymentsView(View):
                 go.on_click(lambda _, h=hook: self.continue_at(arn, h, "CONTINUE"))
                 back.on_click(lambda _, h=hook: self.continue_at(arn, h, "ROLLBACK"))
                 parts += [go, back]
-            line = widgets.HBox(parts)
+            line = widgets.HBox(parts, layout={"align_items": "center"})
             line.add_class("ecskit-hook")
             lines.append(line)
         return lines

@@ -1,5 +1,6 @@
-"""DeploymentsView in JupyterLab: a canary deployment in progress on the manual clock, its
-traffic split on screen, Roll back then Confirm, the clock moved, Refresh: rolled back."""
+"""DeploymentsView in JupyterLab on the manual clock: a canary deployment's traffic split, Roll
+back then Confirm, the clock moved, Refresh: rolled back; a blue/green deployment waiting at a
+PAUSE hook, Continue."""
 
 from __future__ import annotations
 
@@ -43,14 +44,21 @@ ecs.create_service(
                         'alternateTargetGroupArn': green, 'productionListenerRule': rules[0],
                         'testListenerRule': rules[1],
                         'roleArn': 'arn:aws:iam::123456789012:role/ecsInfrastructureRole'}}],
-    deploymentConfiguration={'strategy': 'CANARY', 'bakeTimeInMinutes': 0, 'canaryConfiguration':
-                             {'canaryPercent': 10.0, 'canaryBakeTimeInMinutes': 10}})
+    deploymentConfiguration=strategy)
 session.sandbox.settle()
 ecs.update_service(cluster='shop', service='web', taskDefinition='web:2')
-session.sandbox.advance(10)  # green runs, 10 % of production traffic moved"""
+session.sandbox.advance(30)  # green runs, then traffic moves or a hook waits"""
+CANARY = (
+    "strategy = {'strategy': 'CANARY', 'bakeTimeInMinutes': 0, 'canaryConfiguration':"
+    " {'canaryPercent': 10.0, 'canaryBakeTimeInMinutes': 10}}\n"
+)
+PAUSED = (
+    "strategy = {'strategy': 'BLUE_GREEN', 'bakeTimeInMinutes': 1, 'lifecycleHooks':"
+    " [{'targetType': 'PAUSE', 'lifecycleStages': ['POST_SCALE_UP']}]}\n"
+)
 
 CELLS = [
-    SETUP,
+    CANARY + SETUP,
     # the sandbox's clock moves only when told: a button for the test to tell it
     "clock = ipywidgets.Button(description='Advance the clock 60 s', layout={'width': 'auto'})\n"
     "clock.add_class('test-advance')\n"
@@ -58,6 +66,11 @@ CELLS = [
     "clock",
     "view = ecskit.DeploymentsView(session, 'shop', 'web')\nview",
 ]
+
+
+def _view_at_top(page) -> None:
+    """Scroll the notebook so the view starts at the top of the screenshot."""
+    page.locator(".ecskit-deployments").evaluate("e => e.scrollIntoView({block: 'start'})")
 
 
 @pytest.mark.browser
@@ -72,8 +85,7 @@ def test_roll_back_a_canary_from_the_deployments_view(run_notebook, screenshot) 
     source = ongoing.locator(".ecskit-revision-source")
     assert "web:2" in target.inner_text() and "10 %" in target.inner_text()
     assert "web:1" in source.inner_text() and "90 %" in source.inner_text()
-    view.scroll_into_view_if_needed()
-    page.locator(".ecskit-deployments .ecskit-refresh").scroll_into_view_if_needed()
+    _view_at_top(page)
     screenshot(page, "deployments-view-1-canary")
 
     ongoing.locator("button.ecskit-roll-back").click()
@@ -81,6 +93,7 @@ def test_roll_back_a_canary_from_the_deployments_view(run_notebook, screenshot) 
     confirmation.wait_for(state="visible")
     assert confirmation.inner_text().startswith("Roll back deployment ")
     assert " to revision " in confirmation.inner_text()
+    _view_at_top(page)
     screenshot(page, "deployments-view-2-confirm")
     view.locator(".ecskit-confirmation button.ecskit-confirm").click()
     view.locator(".ecskit-message .ecskit-info", has_text="Rolling back").wait_for(state="visible")
@@ -93,5 +106,22 @@ def test_roll_back_a_canary_from_the_deployments_view(run_notebook, screenshot) 
     first = history.locator("tr.ecskit-row").first.inner_text()
     assert "ROLLBACK_IN_PROGRESS" in first or "ROLLBACK_SUCCESSFUL" in first
     view.locator(".ecskit-none-ongoing").wait_for(state="visible")
-    page.locator(".ecskit-deployments .ecskit-refresh").scroll_into_view_if_needed()
+    _view_at_top(page)
     screenshot(page, "deployments-view-3-rolled-back")
+
+
+@pytest.mark.browser
+def test_continue_a_deployment_waiting_at_a_pause_hook(run_notebook, screenshot) -> None:
+    page = run_notebook([PAUSED + SETUP, CELLS[-1]], "deployments-view-hook")
+    view = page.locator(".ecskit-deployments")
+    hook = view.locator(".ecskit-ongoing .ecskit-hook")
+    hook.wait_for(state="visible")
+    assert "AWAITING_ACTION" in hook.inner_text()
+    assert "POST_SCALE_UP" in view.locator(".ecskit-field-lifecycle-stage").first.inner_text()
+    _view_at_top(page)
+    screenshot(page, "deployments-view-4-paused")
+    hook.locator("button.ecskit-continue").click()
+    view.locator(".ecskit-message .ecskit-info", has_text="Continued").wait_for(state="visible")
+    assert view.locator("button.ecskit-continue").count() == 0
+    _view_at_top(page)
+    screenshot(page, "deployments-view-5-continued")
