@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import json
 import re
 from typing import Any
@@ -86,55 +85,9 @@ def _cluster_name(cluster: dict[str, Any]) -> str:
 
 # Describe{ServiceDeployments,ServiceRevisions}: "You can specify a maximum of 20 ARNs."
 # ListServiceDeployments.maxResults: 1-100 (botocore 1.44 ECS model)
-DESCRIBE_AT_ONCE = 20
-LIST_PAGE = 100
 # the Pending and Ongoing groups of service deployment states; the rest are Completed
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-deployment.html
 ONGOING = ("PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS")
-
-
-def service_deployments(
-    session: Any, cluster: str, service: str, *, limit: int = 100
-) -> list[dict[str, Any]]:
-    """The service's newest `limit` deployments, newest first, each as DescribeServiceDeployments
-    tells it (lifecycle stage, hooks, revisions with task counts and traffic weights, rollback).
-
-    Every page of ListServiceDeployments, then one describe per 20 ARNs; a deployment the
-    describe cannot find stays as the list told it.
-    """
-    ecs = session.ecs
-    briefs: list[dict[str, Any]] = []
-    with plain_errors(f"read the deployments of service {service}"):
-        token = ""
-        while len(briefs) < limit:
-            page = ecs.list_service_deployments(
-                cluster=cluster,
-                service=service,
-                maxResults=min(LIST_PAGE, limit - len(briefs)),
-                **({"nextToken": token} if token else {}),
-            )
-            briefs += page.get("serviceDeployments") or []
-            token = page.get("nextToken") or ""
-            if not token:
-                break
-        described: dict[str, dict[str, Any]] = {}
-        for chunk in chunks([b["serviceDeploymentArn"] for b in briefs[:limit]], DESCRIBE_AT_ONCE):
-            answer = ecs.describe_service_deployments(serviceDeploymentArns=chunk)
-            described.update((d["serviceDeploymentArn"], d) for d in answer["serviceDeployments"])
-    found = [described.get(b["serviceDeploymentArn"], b) for b in briefs[:limit]]
-    epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-    return sorted(found, key=lambda d: d.get("createdAt") or epoch, reverse=True)
-
-
-def service_revisions(session: Any, arns: list[str]) -> dict[str, dict[str, Any]]:
-    """Each service revision ARN's description (20 per call); ARNs ECS cannot find are left out."""
-    found: dict[str, dict[str, Any]] = {}
-    wanted = list(dict.fromkeys(arn for arn in arns if arn))
-    with plain_errors("read service revisions"):
-        for chunk in chunks(wanted, DESCRIBE_AT_ONCE):
-            answer = session.ecs.describe_service_revisions(serviceRevisionArns=chunk)
-            found.update((r["serviceRevisionArn"], r) for r in answer["serviceRevisions"])
-    return found
 
 
 def cluster_names(session: Any) -> list[str]:
@@ -321,84 +274,9 @@ def diff_revisions(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]
     return rows
 
 
-# what names a service revision rather than what it runs (botocore model, ServiceRevision)
-_REVISION_IDENTITY = ("serviceRevisionArn", "serviceArn", "clusterArn", "createdAt")
-
-
-def diff_service_revisions(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
-    """diff_revisions for two service revisions: task definition, network, load balancers,
-    images... (their ARNs and creation times are not a difference)."""
-    left = {k: v for k, v in a.items() if k not in _REVISION_IDENTITY}
-    right = {k: v for k, v in b.items() if k not in _REVISION_IDENTITY}
-    return diff_revisions(left, right)
-
-
 def _path_key(path: str) -> list[Any]:
     # containerDefinitions[10] sorts after containerDefinitions[9]
     return [int(part) if part.isdigit() else part for part in re.split(r"\[(\d+)\]", path)]
-
-
-def metrics(
-    session: Any, cluster: str, service: str | None = None, minutes: int = 60, period: int = 60
-) -> dict[str, list[tuple[dt.datetime, float]]]:
-    """CPU and memory utilization (%) over the last `minutes`, from CloudWatch.
-
-    Reads `AWS/ECS` (always published for services) and falls back to `ECS/ContainerInsights`.
-    """
-    end = dt.datetime.now(dt.timezone.utc)
-    start = end - dt.timedelta(minutes=minutes)
-    dimensions = [{"Name": "ClusterName", "Value": cluster}]
-    if service:
-        dimensions.append({"Name": "ServiceName", "Value": service})
-    series: dict[str, list[tuple[dt.datetime, float]]] = {}
-    with plain_errors(f"read the metrics of {service or cluster}"):
-        for metric in ("CPUUtilization", "MemoryUtilization"):
-            points: list[tuple[dt.datetime, float]] = []
-            for namespace in ("AWS/ECS", "ECS/ContainerInsights"):
-                answer = session.cloudwatch.get_metric_statistics(
-                    Namespace=namespace,
-                    MetricName=metric,
-                    Dimensions=dimensions,
-                    StartTime=start,
-                    EndTime=end,
-                    Period=period,
-                    Statistics=["Average"],
-                )
-                points = sorted(
-                    (p["Timestamp"], float(p["Average"]))
-                    for p in answer.get("Datapoints") or []
-                    if p.get("Average") is not None  # a datapoint may hold other statistics only
-                )
-                if points:
-                    break
-            series[metric] = points
-    return series
-
-
-def log_lines(session: Any, group: str, limit: int = 50) -> list[dict[str, Any]]:
-    """The newest `limit` events of an awslogs group as {"time", "stream", "message"}, oldest first.
-
-    FilterLogEvents answers earliest first, page by page: every page is read, the newest kept.
-    """
-    logs = session.logs
-    with plain_errors(f"read the log group {group}"):
-        try:
-            pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
-            events = heapq.nlargest(
-                limit,
-                (event for page in pages for event in page.get("events", [])),
-                key=lambda e: e["timestamp"],
-            )
-        except logs.exceptions.ResourceNotFoundException:
-            return []
-    return [
-        {
-            "time": dt.datetime.fromtimestamp(e["timestamp"] / 1000, dt.timezone.utc),
-            "stream": e.get("logStreamName", ""),
-            "message": e.get("message", ""),
-        }
-        for e in sorted(events, key=lambda e: e["timestamp"])
-    ]
 
 
 def describe_task_definition(session: Any, revision: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ecskit import console, ops
+from ecskit import console, deployment_history, monitoring, ops
 
 
 def _register(session, family: str, image: str = "nginx:1", **extra) -> dict:
@@ -143,7 +143,7 @@ def test_metrics_skip_datapoints_without_an_average():
     points = [{"Timestamp": now, "Maximum": 80.0}, {"Timestamp": now, "Average": 12.5}]
     fake = type("S", (), {})()
     fake.cloudwatch = _Answers(get_metric_statistics={"Datapoints": points})
-    series = console.metrics(fake, "prod", "web")
+    series = monitoring.metrics(fake, "prod", "web")
     assert series["CPUUtilization"] == [(now, 12.5)]
 
 
@@ -176,14 +176,14 @@ def test_service_deployments_page_and_describe_twenty_at_a_time(session):
     for operation in ("ListServiceDeployments", "DescribeServiceDeployments"):
         events.register(f"before-call.ecs.{operation}", lambda model, **_: calls.append(model.name))
     try:
-        found = console.service_deployments(session, "shop", "web")
+        found = deployment_history.service_deployments(session, "shop", "web")
         assert len(found) == 23 and all("targetServiceRevision" in d for d in found)
         assert calls.count("DescribeServiceDeployments") == 2  # 20 + 3
         listed = session.ecs.list_service_deployments(cluster="shop", service="web", maxResults=23)
         newest_first = [d["serviceDeploymentArn"] for d in listed["serviceDeployments"]]
         assert [d["serviceDeploymentArn"] for d in found] == newest_first
         calls.clear()
-        few = console.service_deployments(session, "shop", "web", limit=5)
+        few = deployment_history.service_deployments(session, "shop", "web", limit=5)
         assert [d["serviceDeploymentArn"] for d in few] == newest_first[:5]
         assert calls == ["ListServiceDeployments", "DescribeServiceDeployments"]
     finally:
@@ -195,12 +195,12 @@ def test_service_revisions_and_their_differences(session):
     _deploying_service(session)
     _register(session, "web", "nginx:2")
     session.ecs.update_service(cluster="shop", service="web", taskDefinition="web:2")
-    newest, first = console.service_deployments(session, "shop", "web")
+    newest, first = deployment_history.service_deployments(session, "shop", "web")
     arns = [first["targetServiceRevision"]["arn"], newest["targetServiceRevision"]["arn"]]
     missing = arns[0].rsplit("/", 1)[0] + "/404"
-    found = console.service_revisions(session, [*arns, missing, arns[0]])
+    found = deployment_history.service_revisions(session, [*arns, missing, arns[0]])
     assert list(found) == arns  # once each; what ECS cannot find is left out
-    changes = console.diff_service_revisions(found[arns[0]], found[arns[1]])
+    changes = deployment_history.diff_service_revisions(found[arns[0]], found[arns[1]])
     paths = [c["path"] for c in changes]
     assert paths == ["containerImages[0].image", "taskDefinition"]
     assert changes[0]["a"] == "nginx:1" and changes[0]["b"] == "nginx:2"
@@ -209,7 +209,7 @@ def test_service_revisions_and_their_differences(session):
 def test_reading_deployments_of_a_missing_service_is_a_plain_error(session):
     ops.create_cluster(session, {"clusterName": "shop"})
     with pytest.raises(ops.OpError) as caught:
-        console.service_deployments(session, "shop", "nothing")
+        deployment_history.service_deployments(session, "shop", "nothing")
     assert caught.value.code == "ServiceNotFoundException"
     assert caught.value.message.startswith("Could not read the deployments of service nothing")
 
@@ -233,8 +233,8 @@ def test_log_lines_read_the_awslogs_group(session):
             {"timestamp": now + 1, "message": "bye"},
         ],
     )
-    assert [row["message"] for row in console.log_lines(session, "/ecs/web")] == ["hello", "bye"]
-    assert console.log_lines(session, "/ecs/none") == []
+    assert [row["message"] for row in monitoring.log_lines(session, "/ecs/web")] == ["hello", "bye"]
+    assert monitoring.log_lines(session, "/ecs/none") == []
 
 
 def test_log_lines_keep_the_newest_in_time_order(session):
@@ -246,7 +246,7 @@ def test_log_lines_keep_the_newest_in_time_order(session):
         logStreamName="ecs/busy/1",
         logEvents=[{"timestamp": start + i, "message": f"line {i}"} for i in range(120)],
     )
-    rows = console.log_lines(session, "/ecs/busy", limit=5)
+    rows = monitoring.log_lines(session, "/ecs/busy", limit=5)
     assert [row["message"] for row in rows] == [f"line {i}" for i in range(115, 120)]
 
 
@@ -263,7 +263,7 @@ def test_metrics_read_cloudwatch_for_a_service(session):
             )
         ],
     )
-    series = console.metrics(session, "prod", "web", minutes=30)
+    series = monitoring.metrics(session, "prod", "web", minutes=30)
     assert [value for _, value in series["CPUUtilization"]] == [20.0, 40.0]
     assert series["MemoryUtilization"] == []
 

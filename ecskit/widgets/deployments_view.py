@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import console, ops
+from .. import console, deployment_history, ops
 from ._view import View, _text, html_table, run_safely
 
 CONFIRM = "Roll back deployment {id} to revision {revision}?"
@@ -138,11 +138,11 @@ class DeploymentsView(View):
         super().refresh()
 
     def load_rows(self) -> list[dict[str, Any]]:
-        found = console.service_deployments(
+        found = deployment_history.service_deployments(
             self.session, self.cluster, self.service, limit=self.limit
         )
         arns = [arn for d in found for arn in self._revision_arns(d)]
-        self.revisions = console.service_revisions(self.session, arns)
+        self.revisions = deployment_history.service_revisions(self.session, arns)
         self.deployments = found
         return [self._history_row(d) for d in found if d.get("status") not in console.ONGOING]
 

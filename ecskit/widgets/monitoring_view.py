@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import console
+from .. import console, monitoring
 from ._view import View
 
 WIDTH, HEIGHT, PAD = 520, 160, 30
@@ -82,9 +82,9 @@ class MonitoringView(View):
         self.refresh()
 
     def load_rows(self) -> list[dict[str, Any]]:
-        self.series = console.metrics(self.session, self.cluster, self.service, self.minutes)
+        self.series = monitoring.metrics(self.session, self.cluster, self.service, self.minutes)
         group = self.log_group or self._guess_log_group()
-        self.logs = console.log_lines(self.session, group) if group else []
+        self.logs = monitoring.log_lines(self.session, group) if group else []
         return self.logs
 
     def _guess_log_group(self) -> str | None:

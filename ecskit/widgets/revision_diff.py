@@ -15,7 +15,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import console, ops
+from .. import console, deployment_history, ops
 from ._view import View
 
 # a container's environment may hold secrets: shown as the graph shows them, "…hidden…"
@@ -117,7 +117,7 @@ class RevisionDiff(View):
     def load_rows(self) -> list[dict[str, Any]]:
         if not self.service_revisions:
             return console.revisions(self.session, self.family)
-        found = console.service_revisions(self.session, self.service_revisions)
+        found = deployment_history.service_revisions(self.session, self.service_revisions)
         self._cache.update(found)
         rows = []
         for arn in self.service_revisions:
@@ -167,7 +167,9 @@ class RevisionDiff(View):
             self.say(error.message, error=True)
             return
         differ = (
-            console.diff_service_revisions if self.service_revisions else console.diff_revisions
+            deployment_history.diff_service_revisions
+            if self.service_revisions
+            else console.diff_revisions
         )
         self.changes = [c for c in differ(a, b) if not _only_empty(c)]
         if not self.changes:
