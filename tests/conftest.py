@@ -39,3 +39,39 @@ def auto_scaling_group(session: ecskit.Session) -> str:
     )
     group = session.autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["mine"])
     return group["AutoScalingGroups"][0]["AutoScalingGroupARN"]
+
+
+@pytest.fixture
+def blue_green_alb(session: ecskit.Session):
+    """A maker of what blue/green, canary and linear deployments need, as the developer guide's
+    ALB page lists it: an ALB in `vpc` over `subnets`, two `ip` target groups (blue, green),
+    a production listener rule (port 80) and a test listener rule (port 8080), both forwarding
+    to blue. Returns {"groups": [blue, green], "production": rule ARN, "test": rule ARN}."""
+
+    def build(vpc: str, subnets: list[str]) -> dict:
+        elbv2 = session.elbv2
+        lb = elbv2.create_load_balancer(Name="shop", Subnets=subnets)["LoadBalancers"][0]
+        groups = [
+            elbv2.create_target_group(
+                Name=name, Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip"
+            )["TargetGroups"][0]["TargetGroupArn"]
+            for name in ("blue", "green")
+        ]
+        forward = [{"Type": "forward", "TargetGroupArn": groups[0]}]
+        rules = []
+        for port in (80, 8080):
+            listener = elbv2.create_listener(
+                LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=port,
+                DefaultActions=forward,
+            )["Listeners"][0]  # fmt: skip
+            rules.append(
+                elbv2.create_rule(
+                    ListenerArn=listener["ListenerArn"],
+                    Priority=1,
+                    Actions=forward,
+                    Conditions=[{"Field": "path-pattern", "Values": ["/*"]}],
+                )["Rules"][0]["RuleArn"]
+            )
+        return {"groups": groups, "production": rules[0], "test": rules[1]}
+
+    return build

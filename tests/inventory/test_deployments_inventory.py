@@ -50,7 +50,7 @@ def _action(request: Any) -> str:
 
 def _shop(session: Any, count: int, **service: Any) -> dict[str, Any]:
     """Cluster shop, web:1 and web:2, service web on web:1 (behind an ALB if asked), settled."""
-    ec2, elbv2, ecs = session.ec2, session.elbv2, session.ecs
+    ec2, ecs = session.ec2, session.ecs
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     subnets = [
         ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.1.{n}.0/24", AvailabilityZone=f"us-east-1{z}")[
@@ -68,21 +68,10 @@ def _shop(session: Any, count: int, **service: Any) -> dict[str, Any]:
                                                  "portMappings": [{"containerPort": 80}]}],
         )  # fmt: skip
     out: dict[str, Any] = {}
-    if service.pop("alb", False):
-        lb = elbv2.create_load_balancer(Name="shop", Subnets=subnets)["LoadBalancers"][0]
-        groups = [
-            elbv2.create_target_group(Name=n, Protocol="HTTP", Port=80, VpcId=vpc,
-                                      TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
-            for n in ("blue", "green")
-        ]  # fmt: skip
-        forward = [{"Type": "forward", "TargetGroupArn": groups[0]}]
-        rules = []
-        for port in (80, 8080):
-            listener = elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"],
-                Protocol="HTTP", Port=port, DefaultActions=forward)["Listeners"][0]  # fmt: skip
-            rules.append(elbv2.create_rule(ListenerArn=listener["ListenerArn"], Priority=1,
-                Actions=forward, Conditions=[{"Field": "path-pattern", "Values": ["/*"]}],
-            )["Rules"][0]["RuleArn"])  # fmt: skip
+    make_alb = service.pop("alb", None)
+    if make_alb is not None:
+        made = make_alb(vpc, subnets)
+        groups, rules = made["groups"], [made["production"], made["test"]]
         service["loadBalancers"] = [{
             "targetGroupArn": groups[0], "containerName": "web", "containerPort": 80,
             "advancedConfiguration": {"alternateTargetGroupArn": groups[1],
@@ -97,8 +86,10 @@ def _shop(session: Any, count: int, **service: Any) -> dict[str, Any]:
     return out
 
 
-def test_a_canary_in_progress_is_in_the_snapshot_with_both_revisions_and_weights(manual) -> None:
-    alb = _shop(manual, 10, alb=True, deploymentConfiguration=CANARY)
+def test_a_canary_in_progress_is_in_the_snapshot_with_both_revisions_and_weights(
+    manual, blue_green_alb
+) -> None:
+    alb = _shop(manual, 10, alb=blue_green_alb, deploymentConfiguration=CANARY)
     manual.ecs.update_service(cluster="shop", service="web", taskDefinition="web:2")
     manual.sandbox.advance(10)  # green's tasks run; 10 % of production goes to them
     calls = _recorded(manual)

@@ -193,34 +193,14 @@ def test_stop_service_deployment_rolls_back_a_rolling_update(manual, network) ->
 
 
 @pytest.fixture
-def alb(session, network):
-    """An ALB with a production and a test listener rule and two target groups (ip)."""
-    elbv2, ec2 = session.elbv2, session.ec2
-    vpc = network["vpc"]
-    other = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.3.0/24", AvailabilityZone="us-east-1b")
-    subnets = [network["subnet"]["SubnetId"], other["Subnet"]["SubnetId"]]
-    lb = elbv2.create_load_balancer(Name="shop", Subnets=subnets)["LoadBalancers"][0]
-    groups = [
-        elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc,
-                                  TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
-        for name in ("blue", "green")
-    ]  # fmt: skip
-    forward = [{"Type": "forward", "TargetGroupArn": groups[0]}]
-    rules = []
-    for port in (80, 8080):
-        listener = elbv2.create_listener(
-            LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=port,
-            DefaultActions=forward,
-        )["Listeners"][0]  # fmt: skip
-        rules.append(
-            elbv2.create_rule(
-                ListenerArn=listener["ListenerArn"],
-                Priority=1,
-                Actions=forward,
-                Conditions=[{"Field": "path-pattern", "Values": ["/*"]}],
-            )["Rules"][0]["RuleArn"]
-        )
-    return {"groups": groups, "production": rules[0], "test": rules[1]}
+def alb(session, network, blue_green_alb):
+    """The blue/green load balancer (tests/conftest.py) in `network`'s VPC, over two zones."""
+    other = session.ec2.create_subnet(
+        VpcId=network["vpc"], CidrBlock="10.1.3.0/24", AvailabilityZone="us-east-1b"
+    )
+    return blue_green_alb(
+        network["vpc"], [network["subnet"]["SubnetId"], other["Subnet"]["SubnetId"]]
+    )
 
 
 def _traffic_service(ecs, network, alb, count, configuration):

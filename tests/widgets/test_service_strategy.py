@@ -79,39 +79,18 @@ def test_hooks_are_added_checked_and_removed(account) -> None:
     assert [f for f in form.fields if f.path.startswith(f"{DC}.lifecycleHooks[")] == []
 
 
-def _alb(session, vpc):
-    """An ALB in `vpc` with a production and a test listener rule, and two ip target groups."""
-    elbv2, ec2 = session.elbv2, session.ec2
-    subnets = [s["SubnetId"] for s in ec2.describe_subnets(
-        Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]][:2]  # fmt: skip
-    lb = elbv2.create_load_balancer(Name="shop", Subnets=subnets)["LoadBalancers"][0]
-    groups = [
-        elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc,
-                                  TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
-        for name in ("blue", "green")
-    ]  # fmt: skip
-    forward = [{"Type": "forward", "TargetGroupArn": groups[0]}]
-    rules = []
-    for port in (80, 8080):
-        listener = elbv2.create_listener(
-            LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=port,
-            DefaultActions=forward,
-        )["Listeners"][0]  # fmt: skip
-        rules.append(
-            elbv2.create_rule(
-                ListenerArn=listener["ListenerArn"], Priority=1, Actions=forward,
-                Conditions=[{"Field": "path-pattern", "Values": ["/*"]}],
-            )["Rules"][0]["RuleArn"]
-        )  # fmt: skip
-    return groups, rules
-
-
-def test_a_blue_green_service_made_with_the_form_deploys_blue_green(account) -> None:
+def test_a_blue_green_service_made_with_the_form_deploys_blue_green(
+    account, blue_green_alb
+) -> None:
     box = account.sandbox
     before, box.clock = box.clock, "manual"
     try:
         form = ServiceForm(account, task_definition="web:1")
-        (blue, green), (production, test) = _alb(account, form.vpc.value)
+        vpc = form.vpc.value
+        subnets = [s["SubnetId"] for s in account.ec2.describe_subnets(
+            Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]][:2]  # fmt: skip
+        made = blue_green_alb(vpc, subnets)
+        (blue, green), production, test = made["groups"], made["production"], made["test"]
         form.refresh_connections()
         assert (production, production) in [(v, v) for _, v in form.deployment.production.options]
         form.service_name.value = "web"
