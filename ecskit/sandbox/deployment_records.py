@@ -105,7 +105,11 @@ class DeploymentRecords:
             revision.setdefault("resolvedConfiguration", _resolved(service, deployment["id"]))
 
     def record_progress(self, service: Any) -> None:
-        """PENDING becomes IN_PROGRESS when the scheduler first works on the deployment."""
+        """PENDING becomes IN_PROGRESS when the scheduler first works on the deployment; the
+        deployment's CloudWatch alarms are watched while it moves."""
+        for record in self.history.ongoing(service):
+            if record["status"] in ("PENDING", "IN_PROGRESS"):
+                self._watch_alarms(service, record)
         for record in self.history.ongoing(service):
             if record["status"] == "PENDING":
                 record["status"] = "IN_PROGRESS"
@@ -129,6 +133,42 @@ class DeploymentRecords:
                 self.history.finish(
                     record, "SUCCESSFUL", "Service deployment completed successfully.", now
                 )
+
+    def _watch_alarms(self, service: Any, record: dict[str, Any]) -> None:
+        """deploymentConfiguration.alarms: an alarm going into ALARM fails the deployment, and
+        rolls it back with `rollback`; an alarm already in ALARM when the deployment began is
+        not watched (developer guide, deployment-alarm-failure.html; docs/deployments.md §7)."""
+        alarms = record.get("alarms") or {}
+        if alarms.get("status") != "MONITORING":
+            return
+        states = _alarm_states(service, alarms.get("alarmNames") or [])
+        inner = record["_"]
+        if "alarms_at_start" not in inner:
+            inner["alarms_at_start"] = [n for n, state in states.items() if state == "ALARM"]
+        if inner["alarms_at_start"]:
+            return
+        fired = [name for name, state in states.items() if state == "ALARM"]
+        if not fired:
+            return
+        alarms["status"] = "TRIGGERED"
+        alarms["triggeredAlarmNames"] = fired
+        target = next((d for d in service.deployments if d["id"] == inner["target"]), None)
+        reason = "ECS deployment alarms: alarm detected."
+        if target is not None:
+            target["rolloutState"] = "FAILED"
+            target["rolloutStateReason"] = reason
+        # the service event as real accounts log it (docs/deployments.md §7)
+        self._event(
+            service,
+            f"(service {service.name}) (deployment {inner['target']}) deployment failed: "
+            "alarm detected.",
+        )
+        conf = record.get("deploymentConfiguration") or {}
+        if (conf.get("alarms") or {}).get("rollback"):
+            self.roll_back(record, reason)
+        else:
+            record["status"] = "STOP_REQUESTED"
+            self.history.finish(record, "STOPPED", reason, self.clock.datetime())
 
     # -- failures and rollbacks --------------------------------------------------------------
     def record_failure(self, service: Any, deployment: dict[str, Any]) -> None:
@@ -243,3 +283,14 @@ def _resolved(service: Any, deployment_id: str) -> dict[str, Any]:
             entry["productionListenerRule"] = rule
         found.append(entry)
     return {"loadBalancers": found}
+
+
+def _alarm_states(service: Any, names: list[str]) -> dict[str, str]:
+    """The state of each named CloudWatch alarm in the sandbox's CloudWatch (missing: none)."""
+    if not names:
+        return {}
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    backend = service._ecskit_backend
+    alarms = cloudwatch_backends[backend.account_id][backend.region_name].alarms
+    return {name: alarms[name].state_value for name in names if name in alarms}

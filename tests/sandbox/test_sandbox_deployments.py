@@ -407,3 +407,53 @@ def test_settle_brings_a_deployment_to_its_end_bakes_included(manual, network, a
     manual.sandbox.settle()
     assert _deployments(ecs)[0]["status"] == "SUCCESSFUL"
     assert (_running(ecs, "web:1"), _running(ecs, "web:2")) == (0, 2)
+
+
+def _alarm(session, name: str) -> None:
+    session.cloudwatch.put_metric_alarm(
+        AlarmName=name, Namespace="AWS/ECS", MetricName="CPUUtilization", Statistic="Average",
+        Period=60, EvaluationPeriods=1, Threshold=90.0, ComparisonOperator="GreaterThanThreshold",
+    )  # fmt: skip
+
+
+def test_an_alarm_in_alarm_rolls_the_deployment_back(manual, network) -> None:
+    ecs = manual.ecs
+    ecs.create_cluster(clusterName="shop")
+    _revision(ecs, "nginx:1")
+    _revision(ecs, "nginx:2")
+    _alarm(manual, "cpu-high")
+    alarms = {"alarmNames": ["cpu-high"], "enable": True, "rollback": True}
+    _service(ecs, network, deploymentConfiguration={"alarms": alarms})
+    manual.sandbox.settle()
+    ecs.update_service(cluster="shop", service="web", taskDefinition="web:2")
+    arn = _deployments(ecs)[0]["serviceDeploymentArn"]
+    assert _describe(ecs, arn)["alarms"]["status"] == "MONITORING"
+    manual.cloudwatch.set_alarm_state(
+        AlarmName="cpu-high", StateValue="ALARM", StateReason="load test"
+    )
+    manual.sandbox.advance(1)
+    manual.sandbox.settle()
+    record = _describe(ecs, arn)
+    assert record["status"] == "ROLLBACK_SUCCESSFUL"
+    assert record["alarms"]["status"] == "TRIGGERED"
+    assert record["alarms"]["triggeredAlarmNames"] == ["cpu-high"]
+    service = ecs.describe_services(cluster="shop", services=["web"])["services"][0]
+    assert service["taskDefinition"].endswith("web:1")
+    assert any(
+        e["message"].endswith("deployment failed: alarm detected.") for e in service["events"]
+    )
+
+
+def test_an_alarm_already_in_alarm_when_a_deployment_starts_is_not_watched(manual, network) -> None:
+    ecs = manual.ecs
+    ecs.create_cluster(clusterName="shop")
+    _revision(ecs, "nginx:1")
+    _revision(ecs, "nginx:2")
+    _alarm(manual, "cpu-high")
+    manual.cloudwatch.set_alarm_state(AlarmName="cpu-high", StateValue="ALARM", StateReason="x")
+    alarms = {"alarmNames": ["cpu-high"], "enable": True, "rollback": True}
+    _service(ecs, network, deploymentConfiguration={"alarms": alarms})
+    manual.sandbox.settle()
+    ecs.update_service(cluster="shop", service="web", taskDefinition="web:2")
+    manual.sandbox.settle()
+    assert _deployments(ecs)[0]["status"] == "SUCCESSFUL"
