@@ -52,7 +52,12 @@ def test_click_a_service_to_see_its_details(run_notebook, screenshot) -> None:
     )
     screenshot(page, "explorer-2-service-selected")
 
-    # a neighbour's link selects it
+    # a neighbour's link selects it: the service runs a service revision, which uses web:2
+    details.locator(".ecskit-explorer-link", has_text="service revision").first.click()
+    page.wait_for_function(
+        "document.querySelector('.ecskit-explorer-details .ecskit-explorer-kind')"
+        ".textContent.toLowerCase() === 'service revision'"
+    )
     details.locator(".ecskit-explorer-link", has_text="revision web:2").first.click()
     page.wait_for_function(
         "document.querySelector('.ecskit-explorer-details .ecskit-explorer-name')"
