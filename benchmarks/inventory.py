@@ -220,7 +220,8 @@ def minimum() -> dict[str, int]:
         # RUNNING and STOPPED are separate lists; an empty list is still one call
         "ListTasks": CLUSTERS * (math.ceil(per_cluster_tasks / 100) + 1),
         "DescribeTasks": CLUSTERS * math.ceil(per_cluster_tasks / 100),
-        "ListTaskDefinitions": 2 * math.ceil(REVISIONS / 2 / 100),
+        # ACTIVE and INACTIVE halves, and the (empty) DELETE_IN_PROGRESS list: one call
+        "ListTaskDefinitions": 2 * math.ceil(REVISIONS / 2 / 100) + 1,
         "DescribeTaskDefinition": REVISIONS,
         # every service is steady: DescribeServices' currentServiceRevisions say enough
         "DescribeServiceDeployments": 0,
