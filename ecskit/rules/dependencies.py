@@ -11,7 +11,7 @@ HEALTH_RANGE = rule(
     "health-check.range",
     ERROR,
     TD,
-    "Health check interval 5-300 s, timeout 2-120 s, retries 1-10, startPeriod 0-300 s.",
+    "Health check interval 5-300 s, timeout 2-60 s, retries 1-10, startPeriod 0-300 s.",
     docs.HEALTH_CHECK,
 )
 HEALTH_COMMAND = rule(
@@ -67,9 +67,11 @@ LINKS_TARGET = rule(
 check = Checks()
 
 
+# botocore 1.44.8 HealthCheck members (API_HealthCheck.html): "You may specify between 5 and 300
+# seconds", "between 2 and 60 seconds", "between 1 and 10 retries", "between 0 and 300 seconds"
 _HEALTH_RANGES = (
     ("interval", 5, 300),
-    ("timeout", 2, 120),
+    ("timeout", 2, 60),
     ("retries", 1, 10),
     ("startPeriod", 0, 300),
 )

@@ -33,8 +33,10 @@ FARGATE_MIN_PLATFORM: dict[int, tuple[int, int, int]] = {8192: (1, 4, 0), 16384:
 # Windows containers on Fargate: "the value cannot be less than 1 vCPU"
 FARGATE_WINDOWS_MIN_CPU = 1024
 
-# EC2 task size: "between 128 CPU units (0.125 vCPUs) and 10240 CPU units (10 vCPUs)"
-EC2_TASK_CPU_RANGE = (128, 10240)
+# EC2 or external task size, botocore 1.44.8 RegisterTaskDefinitionRequest.cpu (and
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html):
+# "Supported values are between 128 CPU units (0.125 vCPUs) and 196608 CPU units (192 vCPUs)"
+EC2_TASK_CPU_RANGE = (128, 196608)
 
 _NUMBER = r"(\d+(?:\.\d*)?|\.\d+)"
 _CPU = re.compile(rf"^\s*{_NUMBER}\s*(vcpus?)?\s*$", re.IGNORECASE)

@@ -73,8 +73,9 @@ EC2_TASK_SIZE = rule(
     "ec2.task-size",
     ERROR,
     TD,
-    "On EC2, task cpu is between 128 and 10240 CPU units (0.125 to 10 vCPU).",
-    docs.TASK_DEFINITION,
+    "On EC2 or external instances, task cpu is between 128 and 196608 CPU units (0.125 to 192 "
+    "vCPU).",
+    docs.REGISTER_TASK_DEFINITION,
 )
 FARGATE_NETWORK = rule(
     "fargate.network-mode",
@@ -209,7 +210,7 @@ def size(facts: TaskFacts, out: list[Problem]) -> None:
             out.append(
                 EC2_TASK_SIZE.at(
                     "cpu",
-                    f"Task cpu {facts.cpu} units is outside {low}-{high} (0.125-10 vCPU): "
+                    f"Task cpu {facts.cpu} units is outside {low}-{high} (0.125-192 vCPU): "
                     "choose a value in that range or leave cpu out.",
                 )
             )

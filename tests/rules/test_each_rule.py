@@ -82,6 +82,7 @@ CASES = [
         None,
     ),
     ("ec2.task-size", "task-definition", EC2_TD, {"cpu": "64"}, "cpu", None),
+    ("ec2.task-size", "task-definition", EC2_TD, {"cpu": "196609"}, "cpu", None),
     (
         "fargate.network-mode",
         "task-definition",
@@ -334,6 +335,14 @@ CASES = [
         EC2_TD,
         {f"{C0}.healthCheck.retries": 11},
         f"{C0}.healthCheck.retries",
+        None,
+    ),
+    (
+        "health-check.range",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.healthCheck.timeout": 61},
+        f"{C0}.healthCheck.timeout",
         None,
     ),
     (
@@ -992,6 +1001,26 @@ def test_rule(rule_id, kind, base, edits, path, revision):
     problem = next(p for p in found if p.rule == rule_id and p.path == path)
     assert problem.severity == RULES[rule_id].severity or rule_id == "service.deployment-percent"
     assert problem.message[-1] in ".?" and problem.source.startswith("https://")
+
+
+@pytest.mark.parametrize("cpu", ["128", "16 vCPU", "10241", "196608", "192 vCPU"])
+def test_ec2_task_cpu_up_to_192_vcpu_passes(cpu):
+    # RegisterTaskDefinitionRequest.cpu: "between 128 CPU units (0.125 vCPUs) and 196608 CPU units"
+    body = change(ec2_task_definition(), {"cpu": cpu})
+    assert [p for p in validate("task-definition", body) if p.rule == "ec2.task-size"] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "low", "high"),
+    [("interval", 5, 300), ("timeout", 2, 60), ("retries", 1, 10), ("startPeriod", 0, 300)],
+)
+def test_health_check_ranges_are_botocores(name, low, high):
+    def found(value: int) -> list[str]:
+        body = change(ec2_task_definition(), {f"{C0}.healthCheck.{name}": value})
+        return [p.path for p in validate("task-definition", body) if p.rule == "health-check.range"]
+
+    assert found(low) == found(high) == []
+    assert found(low - 1) == found(high + 1) == [f"{C0}.healthCheck.{name}"]
 
 
 def test_every_rule_has_a_case():
