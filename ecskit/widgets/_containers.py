@@ -216,6 +216,11 @@ class ContainerEditor:
             "",
             widgets.VBox([self.log_on, self.log_box, self.create_group]),
             label="Log configuration",
+            # using_awslogs.html: awslogs passes the STDOUT and STDERR streams; botocore
+            # LogConfiguration.options: the default mode is non-blocking since June 25, 2025
+            help="awslogs sends only what the container writes to stdout and stderr; by default "
+            "it does not block, so lines are lost if its buffer fills (set mode to blocking "
+            "to wait instead).",
             name="log-configuration",
         )
         self.limits = {

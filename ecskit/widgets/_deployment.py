@@ -35,8 +35,14 @@ class DeploymentForm(Form):
         self.public_ip = widgets.Checkbox(value=True, description="Public IP", indent=False)
         self.network_box = widgets.VBox()
         self.cluster_field = Field("cluster", self.cluster, label="Cluster")
+        # botocore CreateServiceRequest.launchType and API_CapacityProviderStrategyItem.html
         self.launch_field = Field(
-            "launchType", self.launch, label="Compute options", name="launch-type"
+            "launchType",
+            self.launch,
+            label="Compute options",
+            help="Managed Instances and Fargate Spot need a capacity provider strategy; FARGATE "
+            "and FARGATE_SPOT must be associated with the cluster before a strategy uses them.",
+            name="launch-type",
         )
         self.strategy_field = Field("capacityProviderStrategy", None, name="capacity-providers")
         self.family_field = Field("", self.family, label="Task definition family", name="family")

@@ -112,12 +112,23 @@ class ClusterForm(Form):
                 help="How many servers may register with the activation, and until when.",
                 name="external-instances",
             ),
-            Field("settings", self.insights, label="Monitoring", name="container-insights"),
+            Field(
+                "settings",
+                self.insights,
+                label="Monitoring",
+                # botocore ClusterSetting.value: "values are enhanced, enabled, and disabled"
+                help="Ticked sets containerInsights to enabled; the API and JSON also take "
+                "enhanced (Container Insights with enhanced observability).",
+                name="container-insights",
+            ),
             Field(
                 "serviceConnectDefaults",
                 self.namespace,
                 label="Default namespace",
-                help="Services in this cluster connect to each other through it (Cloud Map).",
+                # botocore CreateClusterRequest.serviceConnectDefaults: "only applies to
+                # new services that set the enabled parameter to true"
+                help="New services created with Service Connect turned on join it (Cloud Map); "
+                "services without Service Connect do not.",
                 name="namespace",
             ),
             Field("tags", self.tags, label="Tags", name="tags"),

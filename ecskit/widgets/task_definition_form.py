@@ -147,7 +147,9 @@ class TaskDefinitionForm(Form):
                 "requiresCompatibilities",
                 self.launch_type,
                 label="Launch type",
-                help="Where tasks run; the definition is checked against what it allows.",
+                # botocore Compatibility enum: EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES
+                help="Where tasks run; the definition is checked against what it allows. The API "
+                "also takes MANAGED_INSTANCES (ECS Managed Instances).",
                 name="launch-type",
             ),
             Field(
