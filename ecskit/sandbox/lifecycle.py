@@ -9,7 +9,6 @@ the sandbox holds moto's own progression still and moves tasks by its clock inst
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from .clock import Clock
+from .startup import startup_error
 
 START_PATH = ("PROVISIONING", "PENDING", "ACTIVATING", "RUNNING")
 STOP_PATH = ("DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED")
@@ -161,8 +161,8 @@ class Lifecycle:
             while status in NEXT and now >= since + step:
                 nxt = NEXT[status]
                 if nxt == "ACTIVATING" and task.desired_status == "RUNNING":
-                    failure = pull_error(task)
-                    if failure is not None:  # the image cannot be pulled: it never starts
+                    failure = startup_error(task)
+                    if failure is not None:  # a secret, image or log group is missing
                         self._failed(task, failure, since + step)
                         nxt = "DEPROVISIONING"
                 since = since + step
@@ -228,39 +228,6 @@ class Lifecycle:
     def _notify(self, task: Any, old: str, new: str) -> None:
         for listener in self.listeners:
             listener(task, old, new)
-
-
-_ECR_IMAGE = re.compile(
-    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/"
-    r"(?P<repo>[^:@]+)(?::(?P<tag>[^@]+))?(?:@(?P<digest>.+))?$"
-)
-
-
-def pull_error(task: Any) -> str | None:
-    """ECS's CannotPullContainerError when a container's image is in an ECR repository of the
-    sandbox that does not exist or lacks the tag (images from elsewhere always pull)."""
-    from moto.ecr.models import ecr_backends
-
-    for container in task.containers:
-        match = _ECR_IMAGE.match(container.image or "")
-        if match is None:
-            continue
-        try:
-            ecr = ecr_backends[match["account"]][match["region"]]
-        except Exception:  # a region moto does not know: nothing to check against
-            continue
-        repository = ecr.repositories.get(match["repo"])
-        tag = match["tag"] or ("latest" if not match["digest"] else None)
-        missing = repository is None or (
-            tag is not None and not any(tag in image.image_tags for image in repository.images)
-        )
-        if missing:
-            image = container.image
-            return (
-                "CannotPullContainerError: pull image manifest has been retried 7 time(s): "
-                f"failed to resolve ref {image}: {image}: not found"
-            )
-    return None
 
 
 def _address_in_subnet(task: Any, attachment: dict[str, Any]) -> None:
