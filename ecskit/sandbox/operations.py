@@ -28,6 +28,9 @@ class EcsOperations:
             # ECS: "If you create a cluster with the same name, the existing cluster is returned"
             found = self.moto(environ, "DescribeClusters", {"clusters": [name]})
             return {"cluster": found["clusters"][0]}
+        if any(not setting.get("name") for setting in body.get("settings") or []):
+            # ECS's "<Field> can not be blank." (docs/sandbox-errors.md, question 1)
+            raise EcsError("InvalidParameterException", "Setting name can not be blank.")
         errors.check_rules("cluster", body)
         result = self.moto(environ, "CreateCluster", body)
         for hook in self.hooks:

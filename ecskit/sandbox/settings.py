@@ -112,7 +112,7 @@ class Settings:
 
     def op_UpdateClusterSettings(self, backend: Any, body: dict, environ: dict) -> dict:
         cluster = errors.find_cluster(backend, body.get("cluster"))
-        merged = {s["name"]: s for s in (cluster.settings or [])}
+        merged = {s["name"]: s for s in (cluster.settings or []) if s.get("name")}
         for setting in body.get("settings") or []:
             if not setting.get("name"):  # ECS's "<Field> can not be blank." (sandbox-errors.md)
                 raise EcsError("InvalidParameterException", "Setting name can not be blank.")
