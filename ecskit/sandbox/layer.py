@@ -37,10 +37,6 @@ _SERVICE = re.compile(r"Credential=[^/]*/\d+/[^/]+/([^/]+)/")
 log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
 
-# ECS operations that may build moto's EC2 backend (ENIs, subnets, instances).
-_TOUCH_EC2 = frozenset(
-    {"RunTask", "StartTask", "CreateService", "UpdateService", "RegisterContainerInstance"}
-)
 # Seconds of scheduler work a request may wait for (the rest waits for the next request).
 TICK_BUDGET = 0.1
 # ECS operations that change nothing: never recorded for snapshots.
@@ -122,18 +118,18 @@ class EcsLayer(EcsOperations, FurtherOperations):
                 )
 
     # -- time ----------------------------------------------------------------------------
-    def tick(self) -> None:
-        """Bring tasks and services to where the clock says they are."""
+    def tick(self, budget: float | None = TICK_BUDGET) -> None:
+        """Bring tasks and services to where the clock says they are (`budget`: see _tick)."""
         insights = getattr(self, "integrations", None)
         if insights is not None and insights.due():
             with self.lock:
-                self._tick()
+                self._tick(budget)
                 insights.publish()
             return
         if not self.lifecycle.moving and self.scheduler.idle:
             return
         with self.lock:
-            self._tick()
+            self._tick(budget)
 
     def _tick(self, budget: float | None = TICK_BUDGET) -> None:
         """Work in bounded steps: a request waits at most about `budget` seconds for the
@@ -163,10 +159,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
         with self.lock:
             self.clock.rushing = True
             try:
-                self._tick(budget=None)
-                insights = getattr(self, "integrations", None)
-                if insights is not None and insights.due():
-                    insights.publish()
+                self.tick(budget=None)
             finally:
                 self.clock.rushing = False
 
@@ -207,7 +200,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
                 return _internal_failure(environ, start_response, str(exc).encode())
         record = self._recordable(environ)
         if record is not None:
-            self._reseed(region_of(environ))
+            self._reseed()
         try:
             status, headers, body = call_wsgi(self.app, environ)
         except Exception as exc:  # a crash in moto: an AWS error, never an HTML page
@@ -245,12 +238,13 @@ class EcsLayer(EcsOperations, FurtherOperations):
             page["nextToken"] = str(start + limit)
         return json_response(start_response, 200, page)
 
-    def _reseed(self, region: str, ec2: bool = True) -> None:
+    def _reseed(self) -> None:
         """The n-th event of the recording always draws the same random ids (snapshots rely on
         it), and happens at the sandbox time noted here.
 
         moto builds a backend (EC2's draws its default VPC) from a seed of its own, whenever it
-        is built (recording.seed_new_backends): `region` and `ec2` no longer matter.
+        is built (recording.seed_new_backends), so which backend a request touches no longer
+        matters here.
         """
         from moto.moto_api._internal import mock_random
 
@@ -274,7 +268,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
         changes = not operation.startswith(_READS)
         with self.lock:
             if changes:
-                self._reseed(region_of(environ), operation in _TOUCH_EC2)
+                self._reseed()
             try:
                 if handler is not None:
                     result = handler(backend, body, environ)

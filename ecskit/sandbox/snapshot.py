@@ -139,7 +139,7 @@ def _replay_request(layer: Any, event: dict[str, Any]) -> None:
         environ["HTTP_AUTHORIZATION"] = _signature(service, region)
     else:  # the request came unsigned: moto routes it by its host, target or body
         environ.pop("HTTP_AUTHORIZATION", None)
-    layer._reseed(region)
+    layer._reseed()
     status, _, body = call_wsgi(layer.app, environ)
     _check(status, body, event["path"])
 
