@@ -95,7 +95,7 @@ _TYPE_NAMES = {
 
 
 # The largest magnitude a whole number of the model's integer (32-bit) or long (64-bit) holds.
-_WIDTH = {"integer": 2**31, "long": 2**63}
+WIDTH = {"integer": 2**31, "long": 2**63}
 _UNICODE_CLASS = re.compile(r"\\p\{(\w)\}")
 # What the model's patterns allow, in words (botocore's ECS model: TagKey, TagValue, ...).
 _ALLOWED = {
@@ -256,9 +256,9 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
     enum = frozenset(meta.get("enum", ()))
     shown_enum = ", ".join(meta.get("enum", ()))
     low, high = meta.get("min"), meta.get("max")
-    if type_name in _WIDTH:  # a number the service must hold: 32-bit integer, 64-bit long
-        low = max(low, -_WIDTH[type_name]) if low is not None else -_WIDTH[type_name]
-        high = min(high, _WIDTH[type_name] - 1) if high is not None else _WIDTH[type_name] - 1
+    if type_name in WIDTH:  # a number the service must hold: 32-bit integer, 64-bit long
+        low = max(low, -WIDTH[type_name]) if low is not None else -WIDTH[type_name]
+        high = min(high, WIDTH[type_name] - 1) if high is not None else WIDTH[type_name] - 1
     pattern = _pattern(meta["pattern"]) if type_name == "string" and "pattern" in meta else None
     plain_string = (
         type_name == "string" and not enum and low is None and high is None and pattern is None
@@ -298,7 +298,8 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
 
 
 @cache
-def _service_model(service: str = "ecs") -> Any:
+def service_model(service: str = "ecs") -> Any:
+    """botocore's model of `service` (loaded once; the sandbox's request check reads it too)."""
     import botocore.session
 
     return botocore.session.get_session().get_service_model(service)
@@ -313,7 +314,7 @@ def _memo(service: str) -> dict[str, Check]:
 @cache
 def operation_checker(service: str, operation: str) -> Check | None:
     """The compiled check for any operation of any botocore service (None: no input)."""
-    shape = _service_model(service).operation_model(operation).input_shape
+    shape = service_model(service).operation_model(operation).input_shape
     return None if shape is None else _compile(shape, _memo(service))
 
 
@@ -333,7 +334,7 @@ def check_request(service: str, operation: str, body: Any) -> list[Problem]:
 @cache
 def input_shape(kind: str) -> Any:
     """botocore's input shape for a request kind."""
-    return _service_model().operation_model(OPERATIONS[kind]).input_shape
+    return service_model().operation_model(OPERATIONS[kind]).input_shape
 
 
 @cache
@@ -351,4 +352,4 @@ def check(kind: str, body: Any) -> list[Problem]:
 
 def enum_values(shape_name: str) -> tuple[str, ...]:
     """The values of one of the model's enums, e.g. "LogDriver"."""
-    return tuple(_service_model().shape_for(shape_name).metadata.get("enum", ()))
+    return tuple(service_model().shape_for(shape_name).metadata.get("enum", ()))

@@ -15,8 +15,12 @@ from typing import Any
 
 from .errors import EcsError
 
-# "If this parameter isn't used, then ListServices returns up to 10 results" (API reference)
-DEFAULT_PAGE = {"ListServices": 10, "ListServicesByNamespace": 10, "ListAccountSettings": 10}
+# "If this parameter isn't used, then ListServices returns up to 10 results" (API reference);
+# ListServiceDeployments "returns up to 20 results" (botocore ECS model)
+DEFAULT_PAGE = {"ListServices": 10, "ListServicesByNamespace": 10, "ListAccountSettings": 10,
+                "ListServiceDeployments": 20}  # fmt: skip
+# Lists botocore has no paginator for: the key each pages
+UNPAGINATED_KEYS = {"ListServiceDeployments": "serviceDeployments"}
 MAX_PAGE = 100
 
 
@@ -26,7 +30,8 @@ def result_keys() -> dict[str, str]:
     import botocore.session
 
     model = botocore.session.get_session().get_paginator_model("ecs")
-    return {op: conf["result_key"] for op, conf in model._paginator_config.items()}
+    keys = {op: conf["result_key"] for op, conf in model._paginator_config.items()}
+    return {**UNPAGINATED_KEYS, **keys}
 
 
 def page_size(operation: str, body: dict[str, Any]) -> int:

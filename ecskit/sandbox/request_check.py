@@ -24,20 +24,17 @@ from .errors import EcsError
 # The services the sandbox hosts that speak JSON (awsJson1_0/1_1): X-Amz-Target prefix -> name.
 JSON_SERVICES = ("ecs", "logs", "ecr", "ssm", "application-autoscaling", "secretsmanager",
                  "servicediscovery", "cloudwatch")  # fmt: skip
-# Query-protocol services: the form's Action names the operation; the host names the service.
-QUERY_SERVICES = ("ec2", "iam", "elbv2", "autoscaling", "sts")
-
-# The errors a model problem becomes, per service: (code, HTTP status).
+# The error a value the model refuses becomes, per service (all HTTP 400).
 _TYPE_ERROR = "SerializationException"
 _VALUE_ERRORS = {
-    "ecs": ("InvalidParameterException", 400),
-    "logs": ("InvalidParameterException", 400),
-    "ecr": ("InvalidParameterException", 400),
-    "ssm": ("ValidationException", 400),
-    "application-autoscaling": ("ValidationException", 400),
-    "secretsmanager": ("InvalidParameterException", 400),
-    "servicediscovery": ("InvalidInput", 400),
-    "cloudwatch": ("InvalidParameterValue", 400),
+    "ecs": "InvalidParameterException",
+    "logs": "InvalidParameterException",
+    "ecr": "InvalidParameterException",
+    "ssm": "ValidationException",
+    "application-autoscaling": "ValidationException",
+    "secretsmanager": "InvalidParameterException",
+    "servicediscovery": "InvalidInput",
+    "cloudwatch": "InvalidParameterValue",
 }
 
 
@@ -52,12 +49,9 @@ class RequestError(EcsError):
 @cache
 def services_by_target() -> dict[str, str]:
     """X-Amz-Target prefix -> botocore service name, read from each service's model."""
-    import botocore.session
-
-    session = botocore.session.get_session()
     found = {}
     for name in JSON_SERVICES:
-        prefix = session.get_service_model(name).metadata.get("targetPrefix")
+        prefix = model.service_model(name).metadata.get("targetPrefix")
         if prefix:
             found[prefix] = name
     return found
@@ -65,9 +59,7 @@ def services_by_target() -> dict[str, str]:
 
 @cache
 def operations(service: str) -> frozenset[str]:
-    import botocore.session
-
-    return frozenset(botocore.session.get_session().get_service_model(service).operation_names)
+    return frozenset(model.service_model(service).operation_names)
 
 
 def read_json(raw: bytes) -> dict[str, Any]:
@@ -114,7 +106,7 @@ def check(service: str, operation: str, body: dict[str, Any]) -> dict[str, Any]:
         expected, _ = _at(shape, body, too_wide[0].path)
         kind = _JAVA_TYPES[expected.type_name]
         raise RequestError(_TYPE_ERROR, f"NUMBER_VALUE cannot be converted to {kind}")
-    code, _ = _VALUE_ERRORS.get(service, _VALUE_ERRORS["ecs"])
+    code = _VALUE_ERRORS.get(service, _VALUE_ERRORS["ecs"])
     if service == "ecs":
         # ECS words its own checks (docs/sandbox-errors.md, questions 1 and 3)
         code = "ClientException" if operation == "RegisterTaskDefinition" else code
@@ -175,10 +167,7 @@ def check_query(service: str, form: bytes, query: str) -> None:
         # AWS's common error for an action a query-protocol service does not have
         # (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/CommonErrors.html)
         raise RequestError("InvalidAction", f"The action {operation!r} is not valid for {service}.")
-    import botocore.session
-
-    shape = botocore.session.get_session().get_service_model(service).operation_model(operation)
-    shape = shape.input_shape
+    shape = _input_shape(service, operation)
     if shape is None:
         return
     given = {key.split(".")[0] for key in params}
@@ -204,10 +193,7 @@ def clean(service: str, operation: str, body: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _input_shape(service: str, operation: str) -> Any:
-    import botocore.session
-
-    model_ = botocore.session.get_session().get_service_model(service)
-    return model_.operation_model(operation).input_shape
+    return model.service_model(service).operation_model(operation).input_shape
 
 
 # Coral's words when JSON cannot become the request's Java object (docs/sandbox-errors.md,
@@ -216,12 +202,11 @@ def _input_shape(service: str, operation: str) -> Any:
 _JAVA_TYPES = {"string": "String", "integer": "Integer", "long": "Long",
                "boolean": "Boolean", "double": "Double", "float": "Float", "timestamp": "Date",
                "blob": "ByteBuffer"}  # fmt: skip
-_JAVA_WIDTH = {"integer": 2**31, "long": 2**63}
 
 
 def _too_wide(shape: Any, body: Any, problem: Any) -> bool:
     expected, value = _at(shape, body, problem.path)
-    width = _JAVA_WIDTH.get(getattr(expected, "type_name", ""))
+    width = model.WIDTH.get(getattr(expected, "type_name", ""))
     return width is not None and isinstance(value, int) and not -width <= value < width
 
 

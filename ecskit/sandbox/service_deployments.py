@@ -15,7 +15,6 @@ from . import errors, paging
 from .errors import EcsError
 
 DESCRIBE_LIMIT = 20
-DEFAULT_PAGE = 20
 
 
 class ServiceDeployments:
@@ -26,13 +25,7 @@ class ServiceDeployments:
         history = self.scheduler.history
         found = history.listed(service, body, self.clock.datetime())
         briefs = [history.brief(r) for r in found]
-        request = {**body, "maxResults": body.get("maxResults") or DEFAULT_PAGE}
-        size = paging.page_size("ListServiceDeployments", request)
-        start = paging.decode(body.get("nextToken"), "ListServiceDeployments")
-        page: dict[str, Any] = {"serviceDeployments": briefs[start : start + size]}
-        if start + size < len(briefs):
-            page["nextToken"] = paging.encode(start + size, "ListServiceDeployments")
-        return page
+        return paging.paginate("ListServiceDeployments", body, {"serviceDeployments": briefs})
 
     def op_DescribeServiceDeployments(self, backend: Any, body: dict, environ: dict) -> dict:
         arns = _limited(body.get("serviceDeploymentArns") or [], "serviceDeploymentArns")
