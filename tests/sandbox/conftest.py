@@ -87,6 +87,26 @@ def fargate_service(
     )["service"]
 
 
+def failing_rollout(session: Any, network: dict[str, Any], name: str = "app") -> dict[str, Any]:
+    """Service `name` on revision `name:1` with the circuit breaker's rollback on, updated to
+    `name:2` (whose tasks must fail to start), then three failing rounds on the manual clock:
+    the service as DescribeServices answers it afterwards."""
+    ecs = session.ecs
+    breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+    ecs.create_service(
+        cluster="shop", serviceName=name, taskDefinition=f"{name}:1", desiredCount=2,
+        launchType="FARGATE", networkConfiguration=network["config"],
+        deploymentConfiguration=breaker,
+    )  # fmt: skip
+    session.sandbox.settle()
+    ecs.update_service(cluster="shop", service=name, taskDefinition=f"{name}:2")
+    for _ in range(3):
+        session.sandbox.settle()
+        session.sandbox.advance(61)
+    session.sandbox.settle()
+    return ecs.describe_services(cluster="shop", services=[name])["services"][0]
+
+
 @pytest.fixture
 def kit() -> Any:
     """The helpers above, for tests (test modules do not import each other)."""
@@ -96,5 +116,6 @@ def kit() -> Any:
         fargate_definition=fargate_definition,
         ec2_definition=ec2_definition,
         fargate_service=fargate_service,
+        failing_rollout=failing_rollout,
         fast=FAST,
     )

@@ -129,19 +129,12 @@ def test_a_deployment_is_in_progress_while_it_moves_and_a_newer_one_replaces_it(
     assert [d["status"] for d in _deployments(ecs)] == ["SUCCESSFUL", "STOPPED", "SUCCESSFUL"]
 
 
-def test_the_circuit_breaker_rolls_back_without_a_new_revision(manual, network) -> None:
+def test_the_circuit_breaker_rolls_back_without_a_new_revision(manual, network, kit) -> None:
     ecs = manual.ecs
     ecs.create_cluster(clusterName="shop")
     _revision(ecs, "nginx")
     _revision(ecs, f"{ECR}/missing:1")  # its image cannot be pulled
-    breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
-    _service(ecs, network, deploymentConfiguration=breaker)
-    manual.sandbox.settle()
-    ecs.update_service(cluster="shop", service="web", taskDefinition="web:2")
-    for _ in range(3):
-        manual.sandbox.settle()
-        manual.sandbox.advance(61)
-    manual.sandbox.settle()
+    kit.failing_rollout(manual, network, "web")
     failed, first = _deployments(ecs)
     record = _describe(ecs, failed["serviceDeploymentArn"])
     assert record["status"] == "ROLLBACK_SUCCESSFUL"

@@ -202,19 +202,7 @@ def test_the_circuit_breaker_rolls_back_to_the_last_revision_that_ran(manual, ne
     ecs.create_cluster(clusterName="shop")
     _ecr_definition(ecs, "nginx")  # app:1 pulls
     _ecr_definition(ecs, f"{ECR}/missing:1")  # app:2 does not
-    breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
-    ecs.create_service(
-        cluster="shop", serviceName="app", taskDefinition="app:1", desiredCount=2,
-        launchType="FARGATE", networkConfiguration=network["config"],
-        deploymentConfiguration=breaker,
-    )  # fmt: skip
-    manual.sandbox.settle()
-    ecs.update_service(cluster="shop", service="app", taskDefinition="app:2")
-    for _ in range(3):
-        manual.sandbox.settle()
-        manual.sandbox.advance(61)
-    manual.sandbox.settle()
-    service = ecs.describe_services(cluster="shop", services=["app"])["services"][0]
+    service = kit.failing_rollout(manual, network)
     assert service["taskDefinition"].endswith("app:1")
     assert service["runningCount"] == 2
     assert len(service["deployments"]) == 1

@@ -117,25 +117,13 @@ def test_secrets_and_parameters_that_exist_run(ecs_session, network) -> None:
     assert _run(ecs_session, network)["lastStatus"] == "RUNNING"
 
 
-def test_a_service_without_its_log_group_trips_the_circuit_breaker(manual, network) -> None:
+def test_a_service_without_its_log_group_trips_the_circuit_breaker(manual, network, kit) -> None:
     ecs = manual.ecs
     ecs.create_cluster(clusterName="shop")
     manual.logs.create_log_group(logGroupName="/ecs/app")
     _register(ecs, logConfiguration=_logs("/ecs/app"))  # app:1 logs to a group that exists
     _register(ecs, logConfiguration=_logs("/ecs/typo"))  # app:2 names one that does not
-    breaker = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
-    ecs.create_service(
-        cluster="shop", serviceName="app", taskDefinition="app:1", desiredCount=2,
-        launchType="FARGATE", networkConfiguration=network["config"],
-        deploymentConfiguration=breaker,
-    )  # fmt: skip
-    manual.sandbox.settle()
-    ecs.update_service(cluster="shop", service="app", taskDefinition="app:2")
-    for _ in range(3):
-        manual.sandbox.settle()
-        manual.sandbox.advance(61)
-    manual.sandbox.settle()
-    service = ecs.describe_services(cluster="shop", services=["app"])["services"][0]
+    service = kit.failing_rollout(manual, network)
     assert service["taskDefinition"].endswith("app:1")
     assert service["runningCount"] == 2
     messages = [e["message"] for e in service["events"]]
