@@ -330,25 +330,24 @@ class EcsOperations:
     # -- container instances ---------------------------------------------------------------
     def op_DescribeContainerInstances(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.check_describe_limit("DescribeContainerInstances", body)
-        self._sync_fleet(backend)
-        cluster = errors.find_cluster(backend, body.get("cluster"))
-        known, failures = _instances(backend, cluster, body.get("containerInstances") or [])
+        errors.find_cluster(backend, body.get("cluster"))  # ClusterNotFound comes first
         if not body.get("containerInstances"):
             raise EcsError("InvalidParameterException", "ContainerInstances can not be blank.")
-        result: dict[str, Any] = {"containerInstances": [], "failures": failures}
-        if known:
-            request = {**body, "cluster": cluster.name, "containerInstances": known}
-            found = self.moto(environ, "DescribeContainerInstances", request)
-            result["containerInstances"] = found.get("containerInstances") or []
-        return result
+        self._sync_fleet(backend)
+        return self._on_known_instances(backend, body, environ, "DescribeContainerInstances")
 
     def op_UpdateContainerInstancesState(self, backend: Any, body: dict, environ: dict) -> dict:
+        return self._on_known_instances(backend, body, environ, "UpdateContainerInstancesState")
+
+    def _on_known_instances(self, backend: Any, body: dict, environ: dict, operation: str) -> dict:
+        """moto's answer for the cluster's container instances named; the others as MISSING
+        failures (moto crashes on an instance it does not know)."""
         cluster = errors.find_cluster(backend, body.get("cluster"))
         known, failures = _instances(backend, cluster, body.get("containerInstances") or [])
         result: dict[str, Any] = {"containerInstances": [], "failures": failures}
         if known:
             request = {**body, "cluster": cluster.name, "containerInstances": known}
-            found = self.moto(environ, "UpdateContainerInstancesState", request)
+            found = self.moto(environ, operation, request)
             result["containerInstances"] = found.get("containerInstances") or []
         return result
 
