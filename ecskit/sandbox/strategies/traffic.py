@@ -211,7 +211,7 @@ class TrafficDeployment:
         sched = self.scheduler
         self.green["rolloutState"] = "COMPLETED"
         self.green["rolloutStateReason"] = "ECS deployment completed successfully."
-        self.service._ecskit_serving = dict(self._green_groups())
+        self.service._ecskit_serving = green_groups(self.service)
         sched.history.finish(
             self.record, "SUCCESSFUL", "Service deployment completed successfully.",
             sched.clock.datetime(),
@@ -225,10 +225,6 @@ class TrafficDeployment:
         )
 
     # -- traffic -------------------------------------------------------------------------------
-    def _green_groups(self) -> dict[str, str]:
-        """Configured target group -> the group green's tasks go to (the other of the pair)."""
-        return green_groups(self.service)
-
     def _set_weights(self) -> None:
         """Rewrite the production and test listener rules in the sandbox's ELBv2."""
         inner = self.record["_"]
@@ -238,13 +234,14 @@ class TrafficDeployment:
         for blue in self.blue_ids:
             weights[blue] = (100.0 - self.weights["production"], 100.0 - self.weights["test"])
         serving = getattr(self.service, "_ecskit_serving", None) or {}
+        greens = green_groups(self.service)
         for lb in self.service.load_balancers or []:
             advanced = lb.get("advancedConfiguration") or {}
             configured = lb.get("targetGroupArn")
             if not configured or not advanced.get("alternateTargetGroupArn"):
                 continue
             blue_group = serving.get(configured, configured)
-            green_group = self._green_groups().get(configured)
+            green_group = greens.get(configured)
             for key, share in (("productionListenerRule", self.weights["production"]),
                                ("testListenerRule", self.weights["test"])):  # fmt: skip
                 if advanced.get(key):
@@ -261,6 +258,7 @@ def group_for(service: Any, deployment_id: str, configured: str) -> str:
 
 
 def green_groups(service: Any) -> dict[str, str]:
+    """Configured target group -> the group green's tasks go to (the other of the pair)."""
     serving = getattr(service, "_ecskit_serving", None) or {}
     out = {}
     for lb in service.load_balancers or []:
