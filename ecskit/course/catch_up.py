@@ -438,7 +438,7 @@ STEPS: dict[int, Callable[[Any, list[str]], None]] = {
     6: _chapter_06,
     7: _chapter_07,
 }
-CHAPTERS = tuple(range(11))
+CHAPTERS = tuple(range(12))
 
 
 def chapter_number(chapter: int | str) -> int:

@@ -270,7 +270,7 @@ ASSETS = "arn:aws:s3:::course-assets/*"
 
 
 @exercise(
-    "09-task-role-policy",
+    "10-task-role-policy",
     "what the app may do",
     'Give the webTaskRole an inline policy that allows "s3:GetObject" on '
     f"{ASSETS}, then draw the picture again and find it under the task role.",
@@ -316,7 +316,7 @@ def _as_list(value: Any) -> list[Any]:
 
 
 @exercise(
-    "10-read-only",
+    "11-read-only",
     "a session that cannot change anything",
     "Make a read-only session (ecskit.connect(read_only=True)) and check it: "
     "ecskit.course.check('10', read_only_session).",
@@ -459,7 +459,7 @@ def _retire(session: Any, result: Result) -> None:
 
 
 @exercise(
-    "08-cpu-alarm",
+    "09-cpu-alarm",
     "an alarm on the service's CPU",
     'Create a CloudWatch alarm "web-cpu-high" on AWS/ECS CPUUtilization of service web in cluster '
     "course: average above 80 % for 3 periods of 60 seconds.",

@@ -40,7 +40,7 @@ def test_clusters_notebook_renders_its_form_and_checks(lab: Lab, page, screensho
 def test_whole_picture_notebook_draws_the_graph_and_the_explorer(
     lab: Lab, page, screenshot
 ) -> None:
-    _open_and_run(lab, page, "09-the-whole-picture.ipynb")
+    _open_and_run(lab, page, "10-the-whole-picture.ipynb")
     # ecskit.draw: Graphviz's SVG, shown by JupyterLab as an image
     picture = page.locator(".jp-RenderedSVG img, .jp-RenderedSVG svg").first
     picture.wait_for(state="attached")

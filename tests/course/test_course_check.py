@@ -128,26 +128,26 @@ def test_api_target_group_must_be_ip_in_the_course_vpc(session: ecskit.Session) 
 def test_task_role_policy_must_allow_the_assets(session: ecskit.Session) -> None:
     import json
 
-    catch_up(9, session)
-    assert check("09", session).missing[0].what == "webTaskRole has an inline policy (none yet)"
+    catch_up(10, session)
+    assert check("10", session).missing[0].what == "webTaskRole has an inline policy (none yet)"
     statement = {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"}
     document = {"Version": "2012-10-17", "Statement": [statement]}
     session.iam.put_role_policy(
         RoleName="webTaskRole", PolicyName="p", PolicyDocument=json.dumps(document)
     )
-    assert [i.ok for i in check("09", session).items] == [True, False]
+    assert [i.ok for i in check("10", session).items] == [True, False]
     statement.update(Action="s3:GetObject", Resource="arn:aws:s3:::course-assets/*")
     session.iam.put_role_policy(
         RoleName="webTaskRole", PolicyName="p", PolicyDocument=json.dumps(document)
     )
-    assert check("09-task-role-policy", session).passed
+    assert check("10-task-role-policy", session).passed
 
 
 def test_read_only_check_never_writes_through_a_writable_session(session: ecskit.Session) -> None:
-    result = check("10-read-only", session)
+    result = check("11-read-only", session)
     assert [i.what for i in result.items] == ["the session is read-only"] and not result.passed
     assert session.ecs.list_clusters()["clusterArns"] == []
-    assert check("10", ecskit.connect(read_only=True)).passed
+    assert check("11", ecskit.connect(read_only=True)).passed
     assert session.ecs.list_clusters()["clusterArns"] == []
 
 
@@ -212,12 +212,12 @@ def test_cpu_alarm_items(session: ecskit.Session) -> None:
         "ComparisonOperator": "GreaterThanOrEqualToThreshold",
     }
     session.cloudwatch.put_metric_alarm(**alarm)
-    missing = [i.what for i in check("08-cpu-alarm", session).missing]
+    missing = [i.what for i in check("09-cpu-alarm", session).missing]
     assert missing == ["for service web in cluster course", "average above 80"]
     alarm["Dimensions"].append({"Name": "ServiceName", "Value": "web"})
     alarm["ComparisonOperator"] = "GreaterThanThreshold"
     session.cloudwatch.put_metric_alarm(**alarm)
-    assert check("08", session).passed
+    assert check("09", session).passed
 
 
 def test_predictions_are_marked_against_what_the_sandbox_runs(session: ecskit.Session) -> None:
