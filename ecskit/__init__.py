@@ -29,6 +29,7 @@ _EXPORTS = {
     "ServiceForm": "ecskit.widgets",
     "RunTaskForm": "ecskit.widgets",
     "UpdateServiceForm": "ecskit.widgets",
+    "ExpressServiceForm": "ecskit.widgets",
     "ClustersView": "ecskit.widgets",
     "NamespacesView": "ecskit.widgets",
     "TaskDefinitionsView": "ecskit.widgets",

@@ -18,6 +18,7 @@ _EXPORTS = {
     "ServiceForm": ".service_form",
     "RunTaskForm": ".run_task_form",
     "UpdateServiceForm": ".update_service_form",
+    "ExpressServiceForm": ".express_service_form",
     "ClustersView": ".clusters_view",
     "NamespacesView": ".namespaces_view",
     "TaskDefinitionsView": ".task_definitions_view",
