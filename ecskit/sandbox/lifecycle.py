@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from itertools import pairwise
 from typing import Any
 
+from .behaviour import Behaviours
 from .clock import Clock
 from .startup import startup_error
 
@@ -49,10 +50,13 @@ class Lifecycle:
         self.lock = threading.RLock()
         # called with (task, old_status, new_status) on every change: the scheduler listens
         self.listeners: list[Callable[[Any, str, str], None]] = []
+        # what containers do once RUNNING, as Sandbox.behave() said (behaviour.py)
+        self.behaviours = Behaviours()
 
     def reset(self) -> None:
         with self.lock:
             self.moving.clear()
+        self.behaviours.clear(quietly=True)
 
     # -- a task is born -------------------------------------------------------------------
     def born(self, task: Any, task_definition: Any) -> None:

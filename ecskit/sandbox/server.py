@@ -143,6 +143,38 @@ class Sandbox:
         say what yours would return: `sandbox.hook_results[arn] = "FAILED"`."""
         return self._layer().scheduler.hook_results
 
+    def behave(
+        self,
+        image: str | None = None,
+        *,
+        container: str | None = None,
+        health: str | None = None,
+        exits: int | None = None,
+        out_of_memory: bool = False,
+        after: float | None = None,
+    ) -> None:
+        """What a container does once RUNNING, by image or container name (the sandbox cannot
+        run images, so you say): `behave("my-app:2", health="unhealthy")`, `behave("my-app:2",
+        exits=1, after=30)`, `behave(container="web", out_of_memory=True, after=60)`;
+        `behave("my-app:2")` makes it healthy again. docs/container-behaviour.md has the rest."""
+        from .behaviour import behave
+
+        said = {"health": health, "exits": exits, "out_of_memory": out_of_memory, "after": after}
+        behave(self._layer(), image, container, **said)
+
+    @property
+    def behaviours(self) -> dict[str, dict[str, str]]:
+        """What was said with behave(): {"images": {...}, "containers": {...}}."""
+        from .behaviour import registry
+
+        return registry(self._layer()).as_dict()
+
+    def forget_behaviours(self) -> None:
+        """Every image and container healthy again (labels in task definitions still count)."""
+        from .behaviour import registry
+
+        registry(self._layer()).clear()
+
     def advance(self, seconds: float) -> None:
         """Move sandbox time forward (the way time moves on the 'manual' clock)."""
         self._layer().advance(seconds)

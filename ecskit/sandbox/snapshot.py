@@ -111,6 +111,10 @@ def _replay(layer: Any, number: int, event: dict[str, Any]) -> None:
         _replay_request(layer, event)
     elif kind == "hook":  # Sandbox.hook_results[arn] = result
         layer.scheduler.hook_results.quietly(event["arn"], event.get("result"))
+    elif kind == "behaviour":  # Sandbox.behave(...)
+        from .behaviour import replay
+
+        replay(layer, event)
     else:
         raise SnapshotError(f"event {number} of the snapshot is of no kind ecskit knows: {kind!r}")
 
