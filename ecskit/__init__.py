@@ -36,6 +36,8 @@ _EXPORTS = {
     "RevisionDiff": "ecskit.widgets",
     "MonitoringView": "ecskit.widgets",
     "DeploymentsView": "ecskit.widgets",
+    "diagnose": "ecskit.diagnosis",
+    "Diagnosis": "ecskit.diagnosis",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
