@@ -76,7 +76,7 @@ def create_infrastructure_role(session: Any, name: str = INFRASTRUCTURE_ROLE_NAM
 
 def create_service(session: Any, body: dict[str, Any]) -> dict[str, Any]:
     """CreateExpressGatewayService with `body`; the service it describes."""
-    with plain_errors(f"create the Express service {body.get('serviceName', '')!r}"):
+    with plain_errors(f"create the Express service {body.get('serviceName', '')!r}", list(body)):
         return session.ecs.create_express_gateway_service(**body)["service"]
 
 

@@ -1,4 +1,4 @@
-"""ClusterForm: a cluster on Fargate, on EC2 instances (Auto Scaling group), or external ones."""
+"""ClusterForm: a cluster on Fargate, Managed Instances, EC2 instances or external ones."""
 
 from __future__ import annotations
 
@@ -10,19 +10,30 @@ import ipywidgets as widgets
 from .. import capacity, console, ops
 from ._fields import Field
 from ._form import Form
+from ._managed_instances_fields import ManagedInstancesSection
 
 INFRASTRUCTURE = [
     ("AWS Fargate (serverless)", "FARGATE"),
+    ("Amazon ECS Managed Instances", "MANAGED_INSTANCES"),
     ("Amazon EC2 instances", "EC2"),
     ("External instances using ECS Anywhere", "EXTERNAL"),
 ]
 EXPLAIN = {
     "FARGATE": "Serverless, pay as you go: no servers to manage, no capacity to plan.",
+    # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ManagedInstances.html
+    "MANAGED_INSTANCES": "EC2 instances AWS launches, patches and scales for your tasks, "
+    "within the vCPU and memory ranges you set; a capacity provider of this cluster only.",
     "EC2": "You choose the instance type and how many; an Auto Scaling group (a new one, or "
     "one you have) is the capacity provider.",
     "EXTERNAL": "Register your own servers or VMs: ecskit makes an SSM activation with the "
     "cluster, then shows the registration command to run on each of them.",
 }
+# botocore ClusterSetting.value: "The supported values are enhanced, enabled, and disabled."
+INSIGHTS = [
+    ("Off (disabled)", "disabled"),
+    ("Container Insights (enabled)", "enabled"),
+    ("With enhanced observability (enhanced)", "enhanced"),
+]
 NEW_NAMESPACE = "__new__"
 NEW_GROUP = ""
 
@@ -39,6 +50,7 @@ class ClusterForm(Form):
     def __init__(self, session: Any = None) -> None:
         super().__init__(session)
         self.extra: dict[str, Any] = {}
+        self.managed = ManagedInstancesSection(self)
         self.activation: dict[str, str] | None = None  # the last EXTERNAL cluster's
         self.name = widgets.Text(placeholder="my-cluster", layout={"width": "300px"})
         self.infrastructure = widgets.Dropdown(options=INFRASTRUCTURE, value="FARGATE")
@@ -47,8 +59,8 @@ class ClusterForm(Form):
         self.desired = widgets.BoundedIntText(value=1, min=0, max=1000, layout={"width": "80px"})
         self.minimum = widgets.BoundedIntText(value=0, min=0, max=1000, layout={"width": "80px"})
         self.maximum = widgets.BoundedIntText(value=2, min=0, max=1000, layout={"width": "80px"})
-        self.insights = widgets.Checkbox(
-            value=False, description="Use Container Insights (extra cost)", indent=False
+        self.insights = widgets.Dropdown(
+            options=INSIGHTS, value="disabled", layout={"width": "300px"}
         )
         self.namespace = widgets.Dropdown(options=[("None", "")], layout={"width": "300px"})
         self.tags = widgets.Textarea(
@@ -104,6 +116,8 @@ class ClusterForm(Form):
                 label="EC2 capacity",
                 name="ec2-capacity",
             ),
+            # not CreateCluster keys: the Managed Instances capacity provider made after it
+            *self.managed.fields,
             Field(
                 # not a CreateCluster key: the SSM activation made with the cluster
                 "externalInstances",
@@ -115,10 +129,10 @@ class ClusterForm(Form):
             Field(
                 "settings",
                 self.insights,
-                label="Monitoring",
-                # botocore ClusterSetting.value: "values are enhanced, enabled, and disabled"
-                help="Ticked sets containerInsights to enabled; the API and JSON also take "
-                "enhanced (Container Insights with enhanced observability).",
+                label="Container Insights",
+                # cloudwatch-container-insights.html: metrics are charged as custom metrics
+                help="CloudWatch metrics per cluster, service and task (extra cost); enhanced "
+                "adds per-container detail.",
                 name="container-insights",
             ),
             Field(
@@ -133,7 +147,8 @@ class ClusterForm(Form):
             ),
             Field("tags", self.tags, label="Tags", name="tags"),
         ]
-        self.layout_children([*(field.box for field in self.fields), self.registration])
+        boxes = [field.box for field in self.fields if field not in self.managed.fields]
+        self.layout_children([*boxes[:3], self.managed.box, *boxes[3:], self.registration])
         self.watch(
             self.name,
             self.instance_type,
@@ -183,6 +198,9 @@ class ClusterForm(Form):
         )
         self.field("ec2Capacity").box.layout.display = "" if kind == "EC2" else "none"
         self.field("externalInstances").box.layout.display = "" if kind == "EXTERNAL" else "none"
+        self.managed.box.layout.display = "" if kind == "MANAGED_INSTANCES" else "none"
+        if kind == "MANAGED_INSTANCES" and not self.managed.wanted:
+            self.managed.refresh_lists()  # read once, when first wanted
         if kind == "EC2" and not self._groups_read:
             self._groups_read = True  # read once, when first wanted (refresh_groups() re-reads)
             self.refresh_groups()
@@ -202,9 +220,9 @@ class ClusterForm(Form):
             body["capacityProviders"] = [self.provider_name]
             if self.group.value == NEW_GROUP:  # an existing group keeps its own sizes
                 self._check_new_group()
-        body["settings"] = [
-            {"name": "containerInsights", "value": "enabled" if self.insights.value else "disabled"}
-        ]
+        elif kind == "MANAGED_INSTANCES":
+            self.managed.body(name)  # made after the cluster; its problems shown now
+        body["settings"] = [{"name": "containerInsights", "value": self.insights.value}]
         namespace = self.namespace.value
         if namespace:
             body["serviceConnectDefaults"] = {
@@ -246,7 +264,10 @@ class ClusterForm(Form):
             else:
                 self.infrastructure.value = "FARGATE"
             settings = {s.get("name"): s.get("value") for s in body.get("settings") or []}
-            self.insights.value = settings.get("containerInsights") in ("enabled", "enhanced")
+            insights = settings.get("containerInsights", "disabled")
+            if insights not in [v for _, v in INSIGHTS]:  # kept as loaded; the rules flag it
+                self.insights.options = [*INSIGHTS, (str(insights), insights)]
+            self.insights.value = insights
             namespace = (body.get("serviceConnectDefaults") or {}).get("namespace", "")
             if namespace and namespace not in [v for _, v in self.namespace.options]:
                 self.namespace.options = [*self.namespace.options, (namespace, namespace)]
@@ -289,6 +310,14 @@ class ClusterForm(Form):
                 )
             cluster = ops.create_cluster(self.session, body)
             made.append((f"the cluster {name}", lambda: ops.delete_cluster(self.session, name)))
+            if kind == "MANAGED_INSTANCES":
+                made_provider = self.managed.create(self.managed.body(name))
+                made.append(
+                    (
+                        f"the capacity provider {made_provider}",
+                        lambda: self.managed.delete(made_provider),
+                    )
+                )
             if kind == "EXTERNAL":
                 try:
                     self.activation = capacity.create_activation(

@@ -19,7 +19,7 @@ def _clusters(session) -> list[str]:
 def test_fargate_cluster_with_insights_new_namespace_and_tags(session):
     form = ClusterForm(session)
     form.name.value = "shop"
-    form.insights.value = True
+    form.insights.value = "enabled"
     form.namespace.value = "__new__"
     form.tags.value = "team=blue\nenv = test"
     body = form.body

@@ -67,7 +67,7 @@ def test_boto3_and_cli_previews_register_the_same_task_definition(session):
 def test_cluster_previews_create_the_same_cluster(session):
     form = ClusterForm(session)
     form.name.value = "from-code"
-    form.insights.value = True
+    form.insights.value = "enabled"
     form.tags.value = "team=blue"
     exec(form.boto3_code, {"session": session})
     form.name.value = "from-cli"
