@@ -158,6 +158,29 @@ def test_a_subnet_without_a_way_out_is_a_finding(session) -> None:
     assert "ecr.api, ecr.dkr, s3" in line and "NAT gateway" in line
 
 
+def test_the_clusters_view_shows_a_failed_task_and_an_unsteady_service(session, shop) -> None:
+    from ecskit.widgets import ClustersView
+
+    quiet = ClustersView(session)
+    assert quiet.diagnoses == [] and quiet.attention.value == ""
+    _register(session, "nolog", logConfiguration={"logDriver": "awslogs", "options": {
+        "awslogs-group": "/ecs/none", "awslogs-region": "us-east-1"}})  # fmt: skip
+    _run(session, shop, "nolog")
+    session.ecs.create_service(
+        cluster="shop", serviceName="broken", taskDefinition="nolog", desiredCount=1,
+        launchType="FARGATE", networkConfiguration=shop,
+    )  # fmt: skip
+    session.sandbox.settle()
+    view = ClustersView(session)
+    assert [d.cause_id for d in view.diagnoses] == ["log-group-missing", "log-group-missing"]
+    assert view.diagnoses[0].subject.startswith("service broken (its task ")
+    assert view.diagnoses[0].subject.endswith(" in cluster shop")
+    assert view.diagnoses[1].subject.startswith("task ")
+    assert "Needs attention" in view.attention.value
+    assert view.attention.value.count("data-cause='log-group-missing'") == 2
+    assert ClustersView(session, diagnose=False).attention.value == ""
+
+
 def test_bad_arguments_say_which_and_how() -> None:
     with pytest.raises(ValueError, match="task=... or service=..."):
         ecskit.diagnose(object(), cluster="shop")

@@ -183,4 +183,7 @@ def attention(session: Any, cluster: str) -> list[Diagnosis]:
         diagnosis = diagnose_task(session, task)
         if not diagnosis.healthy:
             found.append(diagnosis)
+    where = cluster.rsplit("/", 1)[-1]
+    for diagnosis in found:
+        diagnosis.subject = f"{diagnosis.subject} in cluster {where}"
     return found
