@@ -115,11 +115,19 @@ class Integrations:
                 data = []
                 for cluster in backend.clusters.values():
                     if cluster.status == "ACTIVE" and _insights_on(cluster):
-                        data += _cluster_metrics(backend, cluster, now)
+                        data += _cluster_metrics(backend, cluster, now, self._shares(region))
                 if data:
                     cw = cloudwatch_backends[account][region]
                     for start in range(0, len(data), 500):
                         cw.put_metric_data(NAMESPACE, data[start : start + 500])
+
+    def _shares(self, region: str) -> Any:
+        """What each service's tasks use of what they reserve: the load the user set for it
+        (service_metrics.py), so Container Insights and AWS/ECS tell the same story."""
+        load = getattr(self.layer, "service_load", None)
+        if load is None:
+            return lambda cluster, service, running: (CPU_USED, MEMORY_USED)
+        return lambda cluster, service, running: load.shares(region, cluster, service, running)
 
 
 def install(layer: Any) -> None:
@@ -167,10 +175,17 @@ UNITS = {
 }
 
 
-def _cluster_metrics(backend: Any, cluster: Any, now: float) -> list[dict[str, Any]]:
+def _cluster_metrics(
+    backend: Any, cluster: Any, now: float, shares: Any = None
+) -> list[dict[str, Any]]:
     """Container Insights' cluster, service and family metrics: CPU, memory, network, storage,
     task, service, deployment and container instance counts."""
     groups: dict[tuple[tuple[str, str], ...], dict[str, float]] = {}
+    running_in: dict[str | None, int] = {}
+    for task in backend.tasks.get(cluster.name, {}).values():
+        if task._status == "RUNNING":
+            name = task.group[len("service:") :] if task.group.startswith("service:") else None
+            running_in[name] = running_in.get(name, 0) + 1
     base = (("ClusterName", cluster.name),)
     network_modes: dict[str, str] = {}
 
@@ -202,9 +217,14 @@ def _cluster_metrics(backend: Any, cluster: Any, now: float) -> list[dict[str, A
                 add(key, "RunningTaskCount", 1)
                 add(key, "TaskCount", 1)
                 add(key, "CpuReserved", cpu)
-                add(key, "CpuUtilized", round(cpu * CPU_USED, 2))
+                cpu_used, memory_used = (
+                    shares(cluster.name, service, running_in.get(service, 0))
+                    if shares
+                    else (CPU_USED, MEMORY_USED)
+                )
+                add(key, "CpuUtilized", round(cpu * cpu_used, 2))
                 add(key, "MemoryReserved", memory)
-                add(key, "MemoryUtilized", round(memory * MEMORY_USED, 2))
+                add(key, "MemoryUtilized", round(memory * memory_used, 2))
                 # network figures only for bridge and awsvpc tasks (the metrics reference)
                 if network_mode(task.task_definition_arn) in ("bridge", "awsvpc"):
                     add(key, "NetworkRxBytes", RX_PER_SECOND)

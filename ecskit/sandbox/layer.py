@@ -77,6 +77,9 @@ class EcsLayer(EcsOperations, FurtherOperations):
             integrations.install(self)
         except ImportError:  # pragma: no cover - the integrations module is optional
             pass
+        from . import service_metrics
+
+        self.service_load = service_metrics.install(self)  # AWS/ECS, alarms, auto scaling
 
     def warm_up(self) -> None:
         """Build moto's ECS and EC2 backends in the background (~650 ms the first time)."""
@@ -106,6 +109,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
         self.replayed = 0
         if self.integrations is not None:
             self.integrations.next_publish = 0.0
+        self.service_load.reset()
         hold_moto_progression()
         mock_random.seed(0)
 
@@ -125,6 +129,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
             with self.lock:
                 self._tick(budget)
                 insights.publish()
+                self.service_load.publish()  # same minute: AWS/ECS, then alarms and scaling
             return
         if not self.lifecycle.moving and self.scheduler.idle:
             return
@@ -189,6 +194,10 @@ class EcsLayer(EcsOperations, FurtherOperations):
         if target.startswith(ECS_TARGET_PREFIX):
             return self.ecs_call(target[len(ECS_TARGET_PREFIX) :], environ, start_response)
         check_other_service(environ, target)
+        if target == "AnyScaleFrontendService.DescribeScalingActivities":  # moto has none
+            body = json.loads(read_body(environ) or b"{}")
+            answer = self.service_load.scaling.describe(region_of(environ), body)
+            return json_response(start_response, 200, answer)
         if target == "AmazonSSM.CreateActivation":
             body = json.loads(read_body(environ) or b"{}")
             return json_response(start_response, 200, self.activations.create(body))

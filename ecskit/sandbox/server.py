@@ -183,6 +183,31 @@ class Sandbox:
         """Bring every task and deployment to its steady state now."""
         self._layer().settle()
 
+    def load(
+        self,
+        cluster: str,
+        service: str,
+        *,
+        cpu: float | None = None,
+        memory: float | None = None,
+        requests: float | None = None,
+        region: str = "us-east-1",
+    ) -> dict[str, float]:
+        """How busy `service` is: what its CPU and memory utilization (percent of what its tasks
+        reserve, at the desired count now) and its requests a minute are. The work stays the same
+        as tasks come and go: twice the tasks, half the utilization each. Without values, the load
+        now. Default: a steady low load (docs/auto-scaling.md).
+
+        >>> sandbox.load("shop", "web", cpu=90)   # doctest: +SKIP
+        {'cpu': 90.0, 'memory': 25.0, 'requests': 60.0, 'tasks': 2.0}
+        """
+        layer = self._layer()
+        values = {"cpu": cpu, "memory": memory, "requests": requests}
+        if all(v is None for v in values.values()):
+            return layer.service_load.get(region, cluster, service)
+        with layer.lock:
+            return layer.service_load.set(region, cluster, service, values)
+
     def save(self) -> dict[str, Any]:
         """A snapshot of everything created so far (JSON-ready): give it to restore()."""
         from .snapshot import save

@@ -109,6 +109,8 @@ def _replay(layer: Any, number: int, event: dict[str, Any]) -> None:
     elif kind == "wsgi":
         layer.tick()
         _replay_request(layer, event)
+    elif kind == "load":  # Sandbox.load(cluster, service, ...)
+        layer.service_load.replay(event)
     elif kind == "hook":  # Sandbox.hook_results[arn] = result
         layer.scheduler.hook_results.quietly(event["arn"], event.get("result"))
     elif kind == "behaviour":  # Sandbox.behave(...)
