@@ -7,10 +7,18 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import console, ops
+from .. import console, ops, scaling
+from ..rules import volume_configuration
 from ._deployment import DeploymentForm
 from ._fields import Field
+from ._managed_instances_fields import fit_rows
+from ._scaling_fields import ScalingSection
 from ._strategy_fields import StrategySection
+from ._volume_fields import VolumeSection
+
+# botocore CreateServiceRequest.availabilityZoneRebalancing: "For create service requests, when
+# no value is specified for AvailabilityZoneRebalancing, Amazon ECS defaults the value to ENABLED."
+REBALANCING = [("ENABLED (ECS's default for new services)", "ENABLED"), ("DISABLED", "DISABLED")]
 
 
 class ServiceForm(DeploymentForm):
@@ -58,6 +66,9 @@ class ServiceForm(DeploymentForm):
         self.delete_button = widgets.Button(description="Delete service", button_style="danger")
         self.delete_button.add_class("ecskit-delete-service")
         self.delete_button.on_click(lambda _: self.delete())
+        self.rebalancing = widgets.Dropdown(
+            options=REBALANCING, value="ENABLED", layout={"width": "300px"}
+        )
         self.manage = widgets.HBox([self.scale_to, self.scale_button, self.delete_button])
         self.manage.layout.display = "none"
         self.fields = [
@@ -67,29 +78,53 @@ class ServiceForm(DeploymentForm):
             Field(
                 "loadBalancers",
                 self.target_group,
-                label="Load balancer target group",
+                label="Target group",
                 name="load-balancers",
                 extra=[self.lb_container, self.lb_port],
             ),
             Field(
                 "serviceConnectConfiguration",
                 self.namespace,
-                label="Service Connect namespace",
+                label="Service Connect",
                 name="namespace",
             ),
             Field(
                 "serviceConnectConfiguration.services",
                 self.connect_box,
-                label="Service Connect endpoint",
+                label="Connect endpoint",
                 help="To let other services connect to this one: a named port of the revision, "
                 "and the DNS name and port they use (no DNS name: portName.namespace).",
                 name="service-connect-endpoint",
             ),
         ]
+        self.fields.append(
+            Field(
+                "availabilityZoneRebalancing",
+                self.rebalancing,
+                label="AZ rebalancing",
+                help="ECS moves tasks to even out Availability Zones after an imbalance.",
+                name="az-rebalancing",
+            )
+        )
         boxes = [field.box for field in self.fields]
         self.deployment = StrategySection(self)
         self.fields.extend(self.deployment.fields())
-        parts = [*boxes[:5], self.network_box, *boxes[10:], self.deployment.box, self.manage]
+        self.scaling = ScalingSection(self)
+        self.fields.extend(self.scaling.fields())
+        self.volumes = VolumeSection(self)
+        parts = [
+            *boxes[:5],
+            self.network_box,
+            *boxes[10:],
+            self.volumes.box,
+            self.deployment.box,
+            self.scaling.box,
+            self.manage,
+        ]
+        # #16: a VPC label ends "(default)"; every chosen subnet in sight
+        self.vpc.layout.width = "440px"
+        for select in (self.subnets, self.security_groups):
+            select.observe(lambda change: fit_rows(change["owner"]), names="options")
         self.layout_children(parts)
         self.field("serviceConnectConfiguration.services").box.layout.display = "none"
         self.watch(
@@ -102,13 +137,19 @@ class ServiceForm(DeploymentForm):
             self.connect_port_name,
             self.connect_dns,
             self.connect_port,
+            self.rebalancing,
         )
         self.revision.observe(lambda _: self._port_names(), names="value")
+        self.revision.observe(lambda _: self._volumes_follow(), names="value")
         self.namespace.observe(lambda _: self._connect_shown(), names="value")
         self.connect_port_name.observe(self._port_chosen, names="value")
+        self._acted = False
+        for widget in (self.service_name, self.desired, self.revision, self.family, self.cluster):
+            widget.observe(self._acting, names="value")
         self.start()
         self.refresh_connections()
         self._port_names()
+        self._volumes_follow()
 
     def on_create(self, callback: Any, remove: bool = False) -> None:
         """Call `callback(service)` after the service is created."""
@@ -155,9 +196,48 @@ class ServiceForm(DeploymentForm):
         if port:
             self.connect_port.value = port
 
+    def _acting(self, _: Any = None) -> None:
+        if not self._hold and not self._acted:
+            self._acted = True  # the user changed something: problems show from now on
+            self.check()
+
+    def _changed(self, _change: Any = None) -> None:
+        if not self._hold:
+            self._acted = True
+        super()._changed(_change)
+
+    def _volumes_follow(self) -> None:
+        with self.holding():
+            self.volumes.follow(self.described())
+
+    def check(self) -> list[Any]:
+        """As Form.check; until the user first acts, problems wait (Create stays off)."""
+        problems = super().check()
+        if not self._acted:
+            for field in self.fields:
+                field.problems_html.value = ""
+                field.problems = []
+            self.top_problems.value = ""
+        return problems
+
+    def _on_submit(self, _: Any = None) -> None:
+        self._acted = True
+        super()._on_submit(_)
+
+    def run_rules(self, body: dict[str, Any]) -> list[Any]:
+        found = super().run_rules(body)
+        found += volume_configuration.check(body, self.described())
+        found += self.scaling.problems(self._scaling(), behind=bool(self.target_group.value))
+        return found
+
+    def _scaling(self) -> dict[str, Any] | None:
+        return self.scaling.settings(self.target_group.value or "")
+
     def build(self) -> dict[str, Any]:
         body = self.placement()
         body["serviceName"] = self.service_name.value.strip()
+        if not body["serviceName"]:
+            self.bad("serviceName", "Service name is required: letters, numbers, - and _.")
         body["desiredCount"] = int(self.desired.value)
         if self.target_group.value:
             described = self.described() or {}
@@ -170,6 +250,9 @@ class ServiceForm(DeploymentForm):
                 }
             ]
         self.deployment.request(body)
+        body["availabilityZoneRebalancing"] = self.rebalancing.value
+        self.volumes.request(body)
+        self.scaling.preview(body["cluster"], body["serviceName"], self._scaling())
         if self.namespace.value:
             body["serviceConnectConfiguration"] = {
                 "enabled": True,
@@ -198,6 +281,12 @@ class ServiceForm(DeploymentForm):
                 self.lb_container.value = balancers[0].get("containerName", "")
                 self.lb_port.value = int(balancers[0].get("containerPort", 80))
             self.deployment.fill(body.get("deploymentConfiguration") or {}, balancers)
+            rebalancing = body.get("availabilityZoneRebalancing", "ENABLED")
+            if rebalancing not in [v for _, v in REBALANCING]:  # kept; the model flags it
+                self.rebalancing.options = [*REBALANCING, (str(rebalancing), rebalancing)]
+            self.rebalancing.value = rebalancing
+            self._volumes_follow()
+            self.volumes.fill(body.get("volumeConfigurations") or [])
             connect = body.get("serviceConnectConfiguration") or {}
             if connect.get("namespace"):
                 wanted = connect["namespace"]
@@ -217,7 +306,21 @@ class ServiceForm(DeploymentForm):
                     self.connect_port.value = int(alias["port"])
 
     def send_request(self, body: dict[str, Any]) -> Any:
-        return ops.create_service(self.session, body)
+        """CreateService, then its auto scaling; a refused scaling deletes the service again."""
+        service = ops.create_service(self.session, body)
+        settings = self._scaling()
+        if settings is not None:
+            cluster, name = service["clusterArn"], service["serviceName"]
+            try:
+                scaling.apply(self.session, cluster, name, settings)
+            except ops.OpError as error:
+                made: ops.Made = [
+                    (f"the service {name}", lambda: ops.delete_service(self.session, cluster, name))
+                ]
+                raise ops.undone(
+                    made, ops.OpError(error.message, error.code, "autoScaling")
+                ) from None
+        return service
 
     def done(self, answer: Any) -> str:
         self.manage.layout.display = ""

@@ -8,12 +8,18 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import console, ops
+from .. import console, ops, scaling
+from ..rules import volume_configuration
 from ._deployment import DeploymentForm
 from ._fields import Field
+from ._scaling_fields import ScalingSection
 from ._strategy_fields import StrategySection
+from ._volume_fields import VolumeSection
 
 DC = "deploymentConfiguration"
+# botocore UpdateServiceRequest.availabilityZoneRebalancing: unset keeps the service's value
+# ("If the service never had an AvailabilityZoneRebalancing value set, ... DISABLED")
+REBALANCING = [("Keep the current setting", ""), ("ENABLED", "ENABLED"), ("DISABLED", "DISABLED")]
 
 
 class UpdateServiceForm(DeploymentForm):
@@ -53,6 +59,9 @@ class UpdateServiceForm(DeploymentForm):
         self.force = widgets.Checkbox(
             value=False, description="Force new deployment (same revision)", indent=False
         )
+        self.rebalancing = widgets.Dropdown(
+            options=REBALANCING, value="", layout={"width": "300px"}
+        )
         self.fields = [
             self.cluster_field,
             Field("service", self.service_choice, label="Service", name="service"),
@@ -82,13 +91,31 @@ class UpdateServiceForm(DeploymentForm):
                 extra=[self.rollback],
             ),
             Field("forceNewDeployment", self.force, label="Redeploy", name="force"),
+            Field(
+                "availabilityZoneRebalancing",
+                self.rebalancing,
+                label="AZ rebalancing",
+                help="Changing it starts no new deployment.",
+                name="az-rebalancing",
+            ),
         ]
         boxes = [field.box for field in self.fields]
         network_count = len(self.network_fields)
         self.deployment = StrategySection(self)
         self.fields.extend(self.deployment.fields())
+        self.scaling = ScalingSection(self)
+        self.fields.extend(self.scaling.fields())
+        self.volumes = VolumeSection(self)
+        self._scaled: dict[str, Any] = {}  # the service's auto scaling as read
         self.layout_children(
-            [*boxes[:4], self.network_box, *boxes[4 + network_count :], self.deployment.box]
+            [
+                *boxes[:4],
+                self.network_box,
+                self.volumes.box,
+                *boxes[4 + network_count :],
+                self.deployment.box,
+                self.scaling.box,
+            ]
         )
         self.deployment.strategy.observe(lambda _: self._breaker_shown(), names="value")
         self.watch(
@@ -98,7 +125,9 @@ class UpdateServiceForm(DeploymentForm):
             self.circuit_breaker,
             self.rollback,
             self.force,
+            self.rebalancing,
         )
+        self.revision.observe(lambda _: self._volumes_follow(), names="value")
         self.service_choice.observe(self._service_changed, names="value")
         self.start()
         self.deployment.refresh_lists()
@@ -156,13 +185,36 @@ class UpdateServiceForm(DeploymentForm):
                 f"read service {self.service_choice.value}",
             )
             self._current = found[0] if found else {}
+        self._scaled = {}
         if self._current:
+            self._scaled = self.read(
+                lambda: scaling.current(
+                    self.session, self.cluster.value, self.service_choice.value
+                ),
+                {},
+            )
             self._loading = True
             try:
                 self.load(_as_update(self._current))
+                self.scaling.fill(self._scaled)
             finally:
                 self._loading = False
         self._changed()
+
+    def _volumes_follow(self) -> None:
+        with self.holding():
+            self.volumes.follow(self.described())
+
+    def run_rules(self, body: dict[str, Any]) -> list[Any]:
+        found = super().run_rules(body)
+        found += volume_configuration.check(body, self.described())
+        behind = bool(self._current.get("loadBalancers"))
+        found += self.scaling.problems(self._scaling(), behind=behind)
+        return found
+
+    def _scaling(self) -> dict[str, Any] | None:
+        groups = [b.get("targetGroupArn", "") for b in self._current.get("loadBalancers") or []]
+        return self.scaling.settings(groups[0] if groups else "")
 
     # --- the request ---------------------------------------------------------------------
 
@@ -193,6 +245,10 @@ class UpdateServiceForm(DeploymentForm):
             del body["loadBalancers"]
         if self.force.value:
             body["forceNewDeployment"] = True
+        if self.rebalancing.value:
+            body["availabilityZoneRebalancing"] = self.rebalancing.value
+        self.volumes.request(body)
+        self.scaling.preview(body["cluster"], body["service"], self._scaling())
         return body
 
     def fill(self, body: dict[str, Any]) -> None:
@@ -223,9 +279,27 @@ class UpdateServiceForm(DeploymentForm):
             balancers = body.get("loadBalancers") or self._current.get("loadBalancers")
             self.deployment.fill(config, balancers)
             self.force.value = bool(body.get("forceNewDeployment"))
+            self.rebalancing.value = str(body.get("availabilityZoneRebalancing", ""))
+            self._volumes_follow()
+            self.volumes.fill(body.get("volumeConfigurations") or [])
 
     def send_request(self, body: dict[str, Any]) -> Any:
-        return ops.update_service(self.session, body)
+        """UpdateService, then the scaling: registered or changed when on, removed when off."""
+        service = ops.update_service(self.session, body)
+        settings, cluster, name = self._scaling(), body["cluster"], body["service"]
+        try:
+            if settings is not None and settings != self._scaled:
+                scaling.apply(self.session, cluster, name, settings)
+            elif settings is None and self._scaled:
+                scaling.remove(self.session, cluster, name)
+        except ops.OpError as error:
+            raise ops.OpError(
+                f"The service was updated, but not its auto scaling: {error.message}",
+                error.code,
+                "autoScaling",
+            ) from None
+        self._scaled = settings or {}
+        return service
 
     def done(self, answer: Any) -> str:
         self.force.value = False  # a redeploy is asked for once
@@ -254,4 +328,9 @@ def _as_update(service: dict[str, Any]) -> dict[str, Any]:
         body["deploymentConfiguration"] = service["deploymentConfiguration"]
     if service.get("networkConfiguration"):
         body["networkConfiguration"] = service["networkConfiguration"]
+    if service.get("availabilityZoneRebalancing"):
+        body["availabilityZoneRebalancing"] = service["availabilityZoneRebalancing"]
+    primary = [d for d in service.get("deployments") or [] if d.get("status") == "PRIMARY"]
+    if primary and primary[0].get("volumeConfigurations"):
+        body["volumeConfigurations"] = primary[0]["volumeConfigurations"]
     return body
