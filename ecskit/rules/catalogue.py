@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import check  # noqa: F401  (imports every rule module, so RULES is complete)
+# check imports every rule module validate() runs; the other three are run by their forms
+from . import auto_scaling, check, express, volume_configuration  # noqa: F401  (RULES complete)
 from .problem import RULES, Rule
 from .sizes import FARGATE_SIZES, cpu_label, memory_label
 
@@ -60,6 +61,8 @@ GROUPS = (
         ),
     ),
     ("Deployments: strategies, circuit breaker, lifecycle hooks", ("deployment.", "hooks.")),
+    ("Express Mode (CreateExpressGatewayService)", ("express.",)),
+    ("Service auto scaling and EBS volumes at launch", ("auto-scaling.", "volume-configuration.")),
     ("ecskit itself", ("ecskit.",)),
 )
 
