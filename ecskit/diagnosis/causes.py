@@ -158,9 +158,8 @@ CAUSES: tuple[Cause, ...] = (
         "the execution role may not write the logs",
         "The awslogs driver uses the task execution role, and the role may not create the log "
         "stream (or the log group) the task writes to.",
-        "Allow the execution role logs:CreateLogStream and logs:PutLogEvents on the log group "
-        "(the AmazonECSTaskExecutionRolePolicy managed policy does), and logs:CreateLogGroup if "
-        'you use "awslogs-create-group": "true".',
+        "Allow the execution role logs:CreateLogStream and logs:PutLogEvents on the log group, "
+        'and logs:CreateLogGroup if you use "awslogs-create-group": "true".',
         EXECUTION_ROLE,
         (r"logger args|Cloudwatch log", r"AccessDenied|not authorized"),
     ),
