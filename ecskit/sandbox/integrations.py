@@ -139,6 +139,75 @@ def install(layer: Any) -> None:
     layer.lifecycle.listeners.append(_guarded(hooks.task_changed))
 
 
+# -- target health (health.py decides when; ELB's words from the TargetHealth API reference:
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html)
+FAILED_CHECKS = (
+    "unhealthy",
+    "Target.FailedHealthChecks",
+    "The load balancer received an error while establishing a connection to the target or the "
+    "target response was malformed",
+)
+
+
+def check_settings(task: Any, service: Any, lb: dict[str, Any]) -> tuple[float, int] | None:
+    """(HealthCheckIntervalSeconds, UnhealthyThresholdCount) of the task's target group."""
+    group = _target_group(task, service, lb)
+    if group is None or not group.health_check_enabled:
+        return None
+    return float(group.health_check_interval_seconds), int(group.unhealthy_threshold_count)
+
+
+def target_unhealthy(task: Any, service: Any, lb: dict[str, Any]) -> None:
+    """The task's target fails its health checks: DescribeTargetHealth says so."""
+    group, target = _target_group(task, service, lb), _target(task, lb)
+    entry = group.targets.get(target["Id"]) if group is not None and target else None
+    if entry is not None:
+        entry["_ecskit_health"] = FAILED_CHECKS
+        _report_target_health()
+
+
+def group_of(task: Any, service: Any, lb: dict[str, Any]) -> str:
+    return group_for(service, task.started_by, lb["targetGroupArn"])
+
+
+def instance_of(task: Any) -> str | None:
+    """The EC2 instance id of a task on a container instance (None for awsvpc on Fargate)."""
+    if _eni_ip(task) or not task.container_instance_arn:
+        return None
+    instances = task._backend.container_instances.get(task.cluster_name, {})
+    instance = instances.get(task.container_instance_arn.split("/")[-1])
+    return instance.ec2_instance_id if instance is not None else None
+
+
+def _target_group(task: Any, service: Any, lb: dict[str, Any]) -> Any:
+    if not lb.get("targetGroupArn"):
+        return None
+    return _elbv2(task._backend).target_groups.get(group_of(task, service, lb))
+
+
+def _report_target_health() -> None:
+    """moto 5.2.5 calls every registered target healthy: a target health.py marked answers
+    with its own state (patched once, in moto's FakeTargetGroup.health_for)."""
+    from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
+
+    if getattr(FakeTargetGroup.health_for, "_ecskit", False):
+        return
+    original = FakeTargetGroup.health_for
+
+    def health_for(self: Any, target: dict[str, Any], ec2_backend: Any) -> Any:
+        entry = self.targets.get(target["Id"])
+        marked = entry.get("_ecskit_health") if entry else None
+        if marked is None:
+            return original(self, target, ec2_backend)
+        state, reason, description = marked
+        return FakeHealthStatus(
+            entry["Id"], entry["Port"], self.health_check_port, state, reason, description
+        )
+
+    health_for._ecskit = True  # type: ignore[attr-defined]
+    FakeTargetGroup.health_for = health_for  # type: ignore[method-assign]
+
+
 def _guarded(listener: Any) -> Any:
     def call(task: Any, old: str, new: str) -> None:
         try:

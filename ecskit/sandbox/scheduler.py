@@ -19,6 +19,7 @@ from typing import Any
 from . import placement
 from .clock import Clock
 from .deployment_records import DeploymentRecords, breaker_threshold
+from .health import Health
 from .lifecycle import PENDING_STATES, Lifecycle, _dt
 from .recording import derived_uuid, seeded
 
@@ -68,18 +69,21 @@ class Scheduler(DeploymentRecords):
         self.on_stopping: list[Callable[[Any, Any], None]] = []
         lifecycle.listeners.append(self._task_changed)
         self._records_init()
+        # health checks, exits and target health of RUNNING tasks (health.py)
+        self.health = Health(clock, lifecycle, self, service_of)
 
     def reset(self) -> None:
         self.members.clear()
         self.dirty.clear()
         self.dirty_clusters.clear()
+        self.health.reset()
         self.history.reset()
         for arn in list(self.hook_results):
             self.hook_results.quietly(arn, None)
 
     @property
     def idle(self) -> bool:
-        return not self.dirty and not self.dirty_clusters
+        return not self.dirty and not self.dirty_clusters and not self.health.due
 
     # -- what the layer tells the scheduler -----------------------------------------------
     def created(self, backend: Any, service: Any, body: dict[str, Any]) -> None:
@@ -175,7 +179,7 @@ class Scheduler(DeploymentRecords):
     def tick(self, deadline: float | None = None) -> bool:
         """Reconcile every service with work to do; True if any task was started or stopped.
         With a `deadline` (time.monotonic()), services left over wait for the next tick."""
-        changed = False
+        changed = self.health.tick()
         for key, service in list(self.dirty.items()):
             if deadline is not None and changed and time.monotonic() > deadline:
                 break
@@ -255,7 +259,8 @@ class Scheduler(DeploymentRecords):
 
         # drain the old deployments without going under minimumHealthyPercent
         if old:
-            running = sum(1 for t in live if t.last_status == "RUNNING")
+            # a task counts once it passes its health checks (health.py)
+            running = sum(1 for t in live if self.health.healthy(t))
             stopping = []
             for task in sorted(old, key=lambda t: t.last_status == "RUNNING"):
                 if task.last_status != "RUNNING":
@@ -282,6 +287,7 @@ class Scheduler(DeploymentRecords):
             and service.running_count == desired
             and service.pending_count == 0
             and all(t.last_status in ("RUNNING", "STOPPED") for t in members)
+            and all(self.health.healthy(t) for t in members if t.last_status == "RUNNING")
         )
         if steady:
             self.record_steady(service, primary)
@@ -370,7 +376,6 @@ class Scheduler(DeploymentRecords):
         deployment = next((d for d in service.deployments if d["id"] == task.started_by), None)
         if deployment is None:
             return
-        deployment["failedTasks"] = deployment.get("failedTasks", 0) + 1
         # ECS throttles a service whose tasks keep failing; the sandbox waits a minute
         service._ecskit_backoff = self.clock.now() + FAILURE_BACKOFF
         self._event(
@@ -379,6 +384,15 @@ class Scheduler(DeploymentRecords):
             "For more information, see the Troubleshooting section of the Amazon ECS "
             "Developer Guide.",
         )
+        self.count_failure(task, service)
+
+    def count_failure(self, task: Any, service: Any) -> None:
+        """One more failed task on its deployment (failed to start, or replaced for failing
+        health checks: the circuit breaker's two stages); FAILED at the threshold."""
+        deployment = next((d for d in service.deployments if d["id"] == task.started_by), None)
+        if deployment is None:
+            return
+        deployment["failedTasks"] = deployment.get("failedTasks", 0) + 1
         conf = getattr(service, "deployment_configuration", {}) or {}
         breaker = conf.get("deploymentCircuitBreaker") or {}
         self.record_failure(service, deployment)
