@@ -41,6 +41,13 @@ NAMESPACE_RULE = rule(
     "serviceConnectDefaults names a Cloud Map namespace (a name or ARN, no spaces).",
     docs.SERVICE_CONNECT,
 )
+EXECUTE_COMMAND_LOGGING = rule(
+    "cluster.execute-command-logging",
+    ERROR,
+    CL,
+    "ECS Exec logging OVERRIDE needs a logConfiguration.",
+    docs.API + "API_ExecuteCommandConfiguration.html",
+)
 
 
 def run(body: dict[str, Any], out: list[Problem]) -> None:
@@ -74,6 +81,9 @@ def run(body: dict[str, Any], out: list[Problem]) -> None:
                     f"containerInsights is enabled, enhanced or disabled, not {value!r}.",
                 )
             )
+    _execute_command(
+        as_dict(as_dict(body.get("configuration")).get("executeCommandConfiguration")), out
+    )
     defaults = body.get("serviceConnectDefaults")
     if isinstance(defaults, dict):
         namespace = as_str(as_dict(defaults).get("namespace"))
@@ -85,3 +95,19 @@ def run(body: dict[str, Any], out: list[Problem]) -> None:
                     "remove serviceConnectDefaults.",
                 )
             )
+
+
+def _execute_command(settings: dict[str, Any], out: list[Problem]) -> None:
+    """ "If the OVERRIDE logging option is specified, the logConfiguration is required."
+    (botocore's ExecuteCommandConfiguration.logging documentation)"""
+    at = "configuration.executeCommandConfiguration"
+    logging = as_str(settings.get("logging")) or "DEFAULT"
+    has_configuration = bool(as_dict(settings.get("logConfiguration")))
+    if logging == "OVERRIDE" and not has_configuration:
+        out.append(
+            EXECUTE_COMMAND_LOGGING.at(
+                f"{at}.logConfiguration",
+                "logging OVERRIDE needs a logConfiguration: a CloudWatch log group or an S3 "
+                "bucket for the ECS Exec session logs.",
+            )
+        )

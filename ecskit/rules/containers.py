@@ -204,7 +204,7 @@ def cpu(facts: TaskFacts, out: list[Problem]) -> None:
 # imported after this module's rules, so the catalogue lists them in this order
 TOPICS = tuple(
     importlib.import_module(f"{__package__}.{name}")
-    for name in ("ports", "logs", "dependencies", "volumes", "environment")
+    for name in ("ports", "logs", "dependencies", "volumes", "environment", "container_options")
 )
 
 

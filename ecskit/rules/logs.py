@@ -35,12 +35,22 @@ AWSLOGS_OPTION = rule(
     "mode, max-buffer-size.",
     docs.AWSLOGS,
 )
+# "awslogs-stream-prefix Required: Yes, when using Fargate." (botocore's LogConfiguration.options
+# documentation); a Fargate deployment without it fails (https://github.com/awslabs/aws-cdk/issues/1422).
 STREAM_PREFIX = rule(
     "logs.awslogs-stream-prefix",
-    WARNING,
+    ERROR,
     TD,
-    "On Fargate, awslogs-stream-prefix ties each log stream to its container and task.",
+    "On Fargate, awslogs needs awslogs-stream-prefix (it ties each log stream to its container "
+    "and task).",
     docs.AWSLOGS,
+)
+MULTILINE = rule(
+    "logs.awslogs-multiline",
+    ERROR,
+    TD,
+    "awslogs takes awslogs-datetime-format or awslogs-multiline-pattern, not both.",
+    docs.LOG_CONFIGURATION,
 )
 FIRELENS = rule(
     "logs.firelens-router",
@@ -81,8 +91,15 @@ def logs(facts: TaskFacts, out: list[Problem]) -> None:
                 out.append(
                     STREAM_PREFIX.at(
                         f"{at}.options",
-                        "Add awslogs-stream-prefix (e.g. the container name) so each log "
-                        "stream names its container and task.",
+                        "On Fargate awslogs needs awslogs-stream-prefix (e.g. the container "
+                        "name): each log stream is then prefix/container/task-id.",
+                    )
+                )
+            if options.get("awslogs-datetime-format") and options.get("awslogs-multiline-pattern"):
+                out.append(
+                    MULTILINE.at(
+                        f"{at}.options.awslogs-multiline-pattern",
+                        "Use awslogs-datetime-format or awslogs-multiline-pattern, not both.",
                     )
                 )
         if driver == "awsfirelens" and not routers:

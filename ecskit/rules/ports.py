@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+from typing import Any
+
 from . import docs
 from .fields import TD, as_int, as_list, as_str, container_path
 from .problem import ERROR, Problem, rule
@@ -51,6 +55,32 @@ DUPLICATE_PORT = rule(
     "A host port (and protocol) is mapped once per task.",
     docs.PORT_MAPPING,
 )
+
+PORT_NAME = rule(
+    "ports.name",
+    ERROR,
+    TD,
+    "A port mapping's name has up to 64 lowercase letters, numbers, _ and -, not starting with "
+    "-, and is unique in the task definition.",
+    docs.PORT_MAPPING,
+)
+CONTAINER_PORT_RANGE = rule(
+    "ports.container-port-range",
+    ERROR,
+    TD,
+    'A containerPortRange ("first-last", 1 to 65535, first below last, not overlapping) is for '
+    "the bridge or awsvpc network mode, at most 100 per container.",
+    docs.PORT_MAPPING,
+)
+ONE_PROTOCOL = rule(
+    "ports.one-protocol",
+    ERROR,
+    TD,
+    "A container port is exposed for one protocol only.",
+    docs.PORT_MAPPING,
+)
+_PORT_NAME = re.compile(r"^[a-z0-9_][a-z0-9_-]{0,63}$")
+_RANGE = re.compile(r"^(\d+)-(\d+)$")
 
 check = Checks()
 
@@ -130,6 +160,88 @@ def ports(facts: TaskFacts, out: list[Problem]) -> None:
                 )
             else:
                 used[key] = at
+
+
+@check
+def names_and_ranges(facts: TaskFacts, out: list[Problem]) -> None:
+    """Names, containerPortRange and protocols, as botocore's PortMapping documentation says."""
+    names: dict[str, str] = {}
+    for index, container in facts.containers:
+        ranges: list[tuple[int, int, str]] = []
+        protocols: dict[int, str] = {}
+        for position, mapping in port_mappings(container):
+            at = f"{container_path(index)}.portMappings[{position}]"
+            _name(mapping.get("name"), at, names, out)
+            span = _range(facts, mapping.get("containerPortRange"), at, out)
+            if span:
+                ranges.append((*span, at))
+            port = as_int(mapping.get("containerPort"))
+            protocol = as_str(mapping.get("protocol")) or "tcp"
+            if port is not None and protocols.setdefault(port, protocol) != protocol:
+                out.append(
+                    ONE_PROTOCOL.at(
+                        f"{at}.protocol",
+                        f"containerPort {port} is already exposed as {protocols[port]}: a "
+                        "container port takes one protocol.",
+                    )
+                )
+        if len(ranges) > 100:
+            out.append(
+                CONTAINER_PORT_RANGE.at(
+                    f"{container_path(index)}.portMappings",
+                    f"{len(ranges)} port ranges: at most 100 per container.",
+                )
+            )
+        ranges.sort()
+        for (_, last, _), (first, _, at) in itertools.pairwise(ranges):
+            if first <= last:
+                out.append(
+                    CONTAINER_PORT_RANGE.at(
+                        f"{at}.containerPortRange", "Port ranges of a container must not overlap."
+                    )
+                )
+
+
+def _name(name: Any, at: str, names: dict[str, str], out: list[Problem]) -> None:
+    if not isinstance(name, str):
+        return
+    if not _PORT_NAME.match(name):
+        out.append(
+            PORT_NAME.at(
+                f"{at}.name",
+                f"Port name {name!r}: up to 64 lowercase letters, numbers, _ and -, not starting "
+                "with -.",
+            )
+        )
+    elif name in names:
+        out.append(
+            PORT_NAME.at(f"{at}.name", f"Port name {name!r} is already used at {names[name]}.")
+        )
+    else:
+        names[name] = at
+
+
+def _range(facts: TaskFacts, value: Any, at: str, out: list[Problem]) -> tuple[int, int] | None:
+    if not isinstance(value, str):
+        return None
+    found = _RANGE.match(value.strip())
+    if facts.network_mode not in ("bridge", "awsvpc"):
+        out.append(
+            CONTAINER_PORT_RANGE.at(
+                f"{at}.containerPortRange",
+                f"containerPortRange needs the bridge or awsvpc network mode, not "
+                f"{facts.network_mode}.",
+            )
+        )
+    if not found or not 1 <= int(found[1]) < int(found[2]) <= 65535:
+        out.append(
+            CONTAINER_PORT_RANGE.at(
+                f"{at}.containerPortRange",
+                f"containerPortRange {value!r}: write first-last, 1 to 65535, first below last.",
+            )
+        )
+        return None
+    return int(found[1]), int(found[2])
 
 
 def run(facts: TaskFacts, out: list[Problem]) -> None:

@@ -122,7 +122,7 @@ RUN_COUNT = rule(
 )
 
 
-def _launch(body: dict[str, Any]) -> str:
+def launch_type(body: dict[str, Any]) -> str:
     """FARGATE, EC2, EXTERNAL, or "" when the cluster's default strategy decides."""
     launch = as_str(body.get("launchType"))
     if launch:
@@ -174,7 +174,7 @@ def _placement(body: dict[str, Any], out: list[Problem]) -> None:
             )
         )
     strategy.check(body.get("capacityProviderStrategy"), "capacityProviderStrategy", out)
-    launch = _launch(body)
+    launch = launch_type(body)
     if body.get("platformVersion") and launch in ("EC2", "EXTERNAL"):
         out.append(
             PLATFORM_FARGATE.at(
@@ -189,7 +189,7 @@ def _network(
 ) -> None:
     configuration = body.get("networkConfiguration")
     awsvpc = as_dict(as_dict(configuration).get("awsvpcConfiguration"))
-    launch = _launch(body)
+    launch = launch_type(body)
     mode = as_str((revision or {}).get("networkMode")) or ("bridge" if revision else "")
     needs_awsvpc = mode == "awsvpc" or launch == "FARGATE"
     if needs_awsvpc and not awsvpc and kind != "update-service":
@@ -242,7 +242,7 @@ def _network(
 
 
 def _revision(body: dict[str, Any], revision: dict[str, Any], out: list[Problem]) -> None:
-    launch = _launch(body)
+    launch = launch_type(body)
     compatible = _compatibilities(revision)
     if launch and launch not in compatible:
         at = "launchType" if body.get("launchType") else "capacityProviderStrategy"
@@ -300,7 +300,7 @@ def _scheduling(kind: str, body: dict[str, Any], out: list[Problem]) -> None:
                     "A DAEMON service runs one task per container instance: remove desiredCount.",
                 )
             )
-        if _launch(body) == "FARGATE":
+        if launch_type(body) == "FARGATE":
             out.append(
                 DAEMON.at(
                     "schedulingStrategy",
@@ -351,7 +351,7 @@ def _load_balancers(
     if not items:
         return
     mode = as_str((revision or {}).get("networkMode"))
-    fargate = _launch(body) == "FARGATE"
+    fargate = launch_type(body) == "FARGATE"
     names = {
         as_str(c.get("name")): c for _, c in dicts((revision or {}).get("containerDefinitions"))
     }

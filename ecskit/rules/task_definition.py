@@ -109,8 +109,9 @@ WINDOWS_UNSUPPORTED = rule(
     "platform.windows-unsupported",
     ERROR,
     TD,
-    "Container parameters Windows containers do not support (privileged, linuxParameters, "
-    "readonlyRootFilesystem, ulimits, disableNetworking).",
+    "Parameters Windows containers do not support (privileged, linuxParameters, "
+    "readonlyRootFilesystem, ulimits, disableNetworking, user, dnsServers, dnsSearchDomains, "
+    "extraHosts, systemControls, pidMode, ipcMode).",
     docs.WINDOWS_TASK_DEFINITIONS,
 )
 FARGATE_UNSUPPORTED = rule(
@@ -296,12 +297,19 @@ def _present(value: Any) -> bool:
     return value not in (None, False, [], {}, "")
 
 
+# Each: "This parameter is not supported for Windows containers." in botocore's
+# ContainerDefinition documentation (links and extraHosts: "isn't supported for Windows").
 _WINDOWS_UNSUPPORTED = (
     "privileged",
     "linuxParameters",
     "readonlyRootFilesystem",
     "ulimits",
     "disableNetworking",
+    "user",
+    "dnsServers",
+    "dnsSearchDomains",
+    "extraHosts",
+    "systemControls",
 )
 
 
@@ -309,6 +317,14 @@ _WINDOWS_UNSUPPORTED = (
 def windows_unsupported(facts: TaskFacts, out: list[Problem]) -> None:
     if not facts.windows:
         return
+    # pidMode and ipcMode: "not supported for Windows containers" (RegisterTaskDefinition's docs)
+    for name in ("pidMode", "ipcMode"):
+        if _present(facts.body.get(name)):
+            out.append(
+                WINDOWS_UNSUPPORTED.at(
+                    name, f"Windows containers do not support {name}: remove it."
+                )
+            )
     for index, container in facts.containers:
         for name in _WINDOWS_UNSUPPORTED:
             if _present(container.get(name)):
@@ -362,10 +378,12 @@ def fargate_unsupported(facts: TaskFacts, out: list[Problem]) -> None:
                 say(f"{at}.linuxParameters.{name}", f"linuxParameters.{name}")
         added = strings(as_dict(linux.get("capabilities")).get("add"))
         for position, capability in enumerate(added):
-            if capability != "CAP_SYS_PTRACE":
+            # "Tasks launched on Fargate only support adding the SYS_PTRACE kernel capability."
+            # (botocore's KernelCapabilities.add documentation)
+            if capability != "SYS_PTRACE":
                 say(
                     f"{at}.linuxParameters.capabilities.add[{position}]",
-                    f"adding {capability} (only CAP_SYS_PTRACE)",
+                    f"adding {capability} (only SYS_PTRACE)",
                 )
         for position, requirement in dicts(container.get("resourceRequirements")):
             if requirement.get("type") == "GPU":

@@ -22,6 +22,12 @@ from ecskit.rules import RULES, validate
 
 FARGATE_TD = fargate_task_definition
 EC2_TD = ec2_task_definition
+
+
+def MI_TD():
+    return change(fargate_task_definition(), {"requiresCompatibilities": ["MANAGED_INSTANCES"]})
+
+
 C0 = "containerDefinitions[0]"
 C1 = "containerDefinitions[1]"
 AWSVPC = "networkConfiguration.awsvpcConfiguration"
@@ -191,6 +197,47 @@ CASES = [
         f"{C0}.readonlyRootFilesystem",
         None,
     ),
+    # --- ECS Managed Instances (ecskit/rules/managed_instances.py) -------------------------
+    (
+        "managed-instances.network-mode-required",
+        "task-definition",
+        MI_TD,
+        {"networkMode": DELETE},
+        "networkMode",
+        None,
+    ),
+    (
+        "managed-instances.network-mode",
+        "task-definition",
+        MI_TD,
+        {"networkMode": "bridge"},
+        "networkMode",
+        None,
+    ),
+    (
+        "managed-instances.linux-only",
+        "task-definition",
+        MI_TD,
+        {"runtimePlatform": {"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"}},
+        "runtimePlatform.operatingSystemFamily",
+        None,
+    ),
+    (
+        "managed-instances.launch-type",
+        "run-task",
+        run_task,
+        {"launchType": "MANAGED_INSTANCES"},
+        "launchType",
+        REVISION,
+    ),  # fmt: skip
+    (
+        "managed-instances.launch-type",
+        "service",
+        service,
+        {"launchType": "MANAGED_INSTANCES"},
+        "launchType",
+        REVISION,
+    ),  # fmt: skip
     # --- containers ---------------------------------------------------------------------
     ("names.container", "task-definition", FARGATE_TD, {f"{C0}.name": ""}, f"{C0}.name", None),
     ("names.container", "task-definition", FARGATE_TD, {f"{C0}.name": "web.1"}, f"{C0}.name", None),
@@ -968,6 +1015,271 @@ CASES = [
         {f"{HOOK1}.timeoutConfiguration.timeoutInMinutes": 1441},
         f"{HOOK1}.timeoutConfiguration.timeoutInMinutes",
         REVISION,
+    ),
+    # --- the sweep's rules (docs/rules.md, "The sweep") ------------------------------------
+    ("container.user", "task-definition", EC2_TD, {f"{C0}.user": "1000:-5"}, f"{C0}.user", None),
+    (
+        "container.awsvpc-unsupported",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.hostname": "web"},
+        f"{C0}.hostname",
+        None,
+    ),
+    (
+        "container.restart-policy",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.restartPolicy": {"enabled": True, "restartAttemptPeriod": 30}},
+        f"{C0}.restartPolicy.restartAttemptPeriod",
+        None,
+    ),
+    (
+        "container.security-options",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.dockerSecurityOptions": ["seccomp:unconfined"]},
+        f"{C0}.dockerSecurityOptions[0]",
+        None,
+    ),
+    (
+        "container.credential-specs",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.credentialSpecs": ["arn:aws:s3:::bucket/spec.json"]},
+        f"{C0}.credentialSpecs[0]",
+        None,
+    ),
+    (
+        "fargate.timeouts",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.stopTimeout": 300},
+        f"{C0}.stopTimeout",
+        None,
+    ),
+    (
+        "environment.files",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.environmentFiles": [{"value": "arn:aws:s3:::b/app.txt", "type": "s3"}]},
+        f"{C0}.environmentFiles[0].value",
+        None,
+    ),
+    (
+        "linux.capabilities",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.linuxParameters": {"capabilities": {"add": ["CAP_NET_ADMIN"]}}},
+        f"{C0}.linuxParameters.capabilities.add[0]",
+        None,
+    ),
+    (
+        "linux.swap",
+        "task-definition",
+        EC2_TD,
+        {f"{C0}.linuxParameters": {"swappiness": 60}},
+        f"{C0}.linuxParameters.swappiness",
+        None,
+    ),
+    (
+        "linux.tmpfs-options",
+        "task-definition",
+        EC2_TD,
+        {
+            f"{C0}.linuxParameters": {
+                "tmpfs": [{"containerPath": "/tmp", "size": 64, "mountOptions": ["fast"]}]
+            }
+        },
+        f"{C0}.linuxParameters.tmpfs[0].mountOptions[0]",
+        None,
+    ),
+    (
+        "container.system-controls",
+        "task-definition",
+        EC2_TD,
+        {"ipcMode": "host", f"{C0}.systemControls": [{"namespace": "kernel.shmmax", "value": "1"}]},
+        f"{C0}.systemControls[0].namespace",
+        None,
+    ),
+    (
+        "ports.name",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.portMappings[0].name": "-web"},
+        f"{C0}.portMappings[0].name",
+        None,
+    ),
+    (
+        "ports.container-port-range",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.portMappings[1]": {"containerPortRange": "9000-8000"}},
+        f"{C0}.portMappings[1].containerPortRange",
+        None,
+    ),
+    (
+        "ports.one-protocol",
+        "task-definition",
+        FARGATE_TD,
+        {f"{C0}.portMappings[1]": {"containerPort": 80, "protocol": "udp"}},
+        f"{C0}.portMappings[1].protocol",
+        None,
+    ),
+    (
+        "logs.awslogs-multiline",
+        "task-definition",
+        FARGATE_TD,
+        {
+            f"{LOG}.options.awslogs-datetime-format": "%Y-%m-%d",
+            f"{LOG}.options.awslogs-multiline-pattern": "^INFO",
+        },
+        f"{LOG}.options.awslogs-multiline-pattern",
+        None,
+    ),
+    (
+        "volumes.efs",
+        "task-definition",
+        FARGATE_TD,
+        {
+            "volumes": [
+                {
+                    "name": "data",
+                    "efsVolumeConfiguration": {
+                        "fileSystemId": "fs-1",
+                        "authorizationConfig": {"iam": "ENABLED"},
+                    },
+                }
+            ]
+        },
+        "volumes[0].efsVolumeConfiguration.transitEncryption",
+        None,
+    ),
+    (
+        "volumes.s3-files",
+        "task-definition",
+        FARGATE_TD,
+        {
+            "volumes": [
+                {
+                    "name": "data",
+                    "s3filesVolumeConfiguration": {
+                        "fileSystemArn": "arn:aws:s3files:us-east-1:123456789012:file-system/fs-1",
+                        "accessPointArn": "arn:aws:s3files:us-east-1:123456789012:access-point/a",
+                        "rootDirectory": "/data",
+                    },
+                }
+            ]
+        },
+        "volumes[0].s3filesVolumeConfiguration.rootDirectory",
+        None,
+    ),
+    (
+        "tags.limits",
+        "cluster",
+        cluster,
+        {"tags": [{"key": "aws:team", "value": "a"}]},
+        "tags[0].key",
+        None,
+    ),
+    (
+        "cluster.execute-command-logging",
+        "cluster",
+        cluster,
+        {"configuration": {"executeCommandConfiguration": {"logging": "OVERRIDE"}}},
+        "configuration.executeCommandConfiguration.logConfiguration",
+        None,
+    ),
+    (
+        "service.task-definition",
+        "service",
+        service,
+        {"taskDefinition": DELETE},
+        "taskDefinition",
+        REVISION,
+    ),
+    (
+        "service.registries",
+        "service",
+        service,
+        {
+            "serviceRegistries": [
+                {
+                    "registryArn": "arn:aws:servicediscovery:us-east-1:1:service/s",
+                    "containerName": "web",
+                }
+            ]
+        },
+        "serviceRegistries[0]",
+        REVISION,
+    ),
+    (
+        "service.role",
+        "service",
+        service,
+        {"role": "ecsServiceRole", "loadBalancers": DELETE},
+        "role",
+        REVISION,
+    ),
+    (
+        "service.managed-tags",
+        "service",
+        service,
+        {"enableECSManagedTags": True},
+        "propagateTags",
+        REVISION,
+    ),
+    (
+        "deployment.percent-controller",
+        "service",
+        service,
+        {
+            "deploymentController": {"type": "EXTERNAL"},
+            "launchType": "EC2",
+            "networkConfiguration": DELETE,
+            "platformVersion": DELETE,
+            "loadBalancers": DELETE,
+        },
+        f"{DC}.minimumHealthyPercent",
+        None,
+    ),
+    (
+        "service-connect.access-logs",
+        "service",
+        service,
+        {
+            "serviceConnectConfiguration": {
+                "enabled": True,
+                "accessLogConfiguration": {"format": "TEXT"},
+            }
+        },
+        "serviceConnectConfiguration.logConfiguration",
+        REVISION,
+    ),
+    (
+        "fargate.platform-version-features",
+        "run-task",
+        run_task,
+        {"platformVersion": "1.3.0", "overrides": {"ephemeralStorage": {"sizeInGiB": 30}}},
+        "platformVersion",
+        REVISION,
+    ),
+    ("run-task.started-by", "run-task", run_task, {"startedBy": "job #1"}, "startedBy", None),
+    (
+        "run-task.execute-command-role",
+        "run-task",
+        run_task,
+        {"enableExecuteCommand": True},
+        "enableExecuteCommand",
+        REVISION,
+    ),
+    (
+        "run-task.overrides",
+        "run-task",
+        run_task,
+        {"overrides": {"containerOverrides": [{"command": ["sh"]}]}},
+        "overrides.containerOverrides[0].name",
+        None,
     ),
 ]
 

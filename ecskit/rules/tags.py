@@ -1,0 +1,48 @@
+"""Tags on a request (task definition, cluster, service, task): unique keys, no aws: prefix.
+
+The count (50) and the key/value lengths and characters are in botocore's model (model.length,
+model.pattern); these two are only in its Tag documentation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import docs
+from .fields import as_str, dicts
+from .problem import ERROR, Problem, rule
+
+TAGGED = ("task-definition", "cluster", "service", "run-task")
+
+TAGS = rule(
+    "tags.limits",
+    ERROR,
+    TAGGED,
+    "Each tag key appears once, and neither keys nor values start with aws: (any case), which "
+    "is reserved for AWS.",
+    docs.API + "API_Tag.html",
+)
+
+
+def run(kind: str, body: dict[str, Any], out: list[Problem]) -> None:
+    if kind not in TAGGED:
+        return
+    seen: dict[str, int] = {}
+    for index, tag in dicts(body.get("tags")):
+        key, value = as_str(tag.get("key")), as_str(tag.get("value"))
+        for field, text in (("key", key), ("value", value)):
+            if text.lower().startswith("aws:"):
+                out.append(
+                    TAGS.at(
+                        f"tags[{index}].{field}",
+                        f"Tag {field} {text!r} starts with aws:, which AWS reserves: rename it.",
+                    )
+                )
+        if key in seen:
+            out.append(
+                TAGS.at(
+                    f"tags[{index}].key", f"Tag key {key!r} is already used at tags[{seen[key]}]."
+                )
+            )
+        else:
+            seen[key] = index
