@@ -8,6 +8,7 @@ whose answer comes back to the main thread, which records it and submits what it
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +21,9 @@ from botocore import xform_name
 from .account import Inventory
 
 R = TypeVar("R")
+
+# Pyodide (a browser tab) has no threads: there the crawl makes its calls one at a time.
+THREADS = sys.platform != "emscripten"
 
 # Calls in flight at once: at a 20 ms round trip, 16 keep a client's CPU busy (measured with
 # benchmarks/inventory.py: 8 left it waiting; 24 gained nothing). backend.CONNECTIONS matches.
@@ -124,6 +128,22 @@ class Batches:
             self.held = []
 
 
+class SerialPool:
+    """Each job runs when it is submitted (Pyodide has no threads, or workers=1); its answer
+    still waits its turn in Crawl.run, so the crawl's order of handling is the same."""
+
+    def submit(self, job: Callable[[], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(job())
+        except Exception as error:  # handed to run() like a worker thread's failure
+            future.set_exception(error)
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        """Nothing runs in the background: nothing to wait for."""
+
+
 class Crawl:
     """Jobs on a bounded pool; their answers handled in order of arrival on the main thread."""
 
@@ -132,7 +152,11 @@ class Crawl:
     ) -> None:
         self.session = session
         self.inv = inventory
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecskit-snapshot")
+        self.pool: Any = (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecskit-snapshot")
+            if workers > 1 and THREADS
+            else SerialPool()
+        )
         self.pending: dict[Future[Any], tuple[str, Callable[[Any], None]]] = {}
         # Finished jobs, in order of finishing. (concurrent.futures.wait would add a waiter to
         # every pending future on each call: quadratic once a thousand describes are queued.)

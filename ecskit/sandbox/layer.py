@@ -94,6 +94,11 @@ class EcsLayer(EcsOperations, FurtherOperations):
             finally:
                 self.warm.set()
 
+        from .in_process import THREADS
+
+        if not THREADS:  # Pyodide: no threads, so the warm-up runs in the foreground
+            build()
+            return
         threading.Thread(target=build, name="ecskit-sandbox-warm-up", daemon=True).start()
 
     def reset(self) -> None:

@@ -51,16 +51,24 @@ class Sandbox:
     def running(self) -> bool:
         return self._server is not None
 
+    def open(self) -> Sandbox:
+        """Build moto behind ecskit's layer, no socket: what the in-process route calls."""
+        if self.layer is None:
+            from moto.moto_server.werkzeug_app import create_backend_app
+
+            from . import tuning
+
+            tuning.apply()
+            self.layer = EcsLayer(tuning.dispatcher(create_backend_app), sandbox=self)
+            self.layer.warm_up()
+        return self
+
     def _make_server(self) -> BaseWSGIServer:
-        from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app
-
-        from . import tuning
-
-        tuning.apply()
+        from moto.moto_server.werkzeug_app import MotoRequestHandler
 
         # werkzeug logs every request at INFO: a notebook would fill with access lines.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self.layer = EcsLayer(tuning.dispatcher(create_backend_app), sandbox=self)
+        self.open()
         return make_server(
             self.host,
             self.port,
@@ -73,8 +81,6 @@ class Sandbox:
         """Open the listening socket (so endpoint_url is known) without serving yet."""
         if self._server is None:
             self._server = self._make_server()
-            assert self.layer is not None
-            self.layer.warm_up()
         return self
 
     def start(self) -> Sandbox:
@@ -123,7 +129,7 @@ class Sandbox:
     # -- the clock and snapshots (the behaviour lives in layer.py, lifecycle.py, snapshot.py)
     def _layer(self) -> EcsLayer:
         if self.layer is None:
-            self.bind()
+            self.open()
         assert self.layer is not None
         return self.layer
 
