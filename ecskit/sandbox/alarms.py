@@ -155,14 +155,16 @@ class Alarms:
             )
         else:
             reason = (
-                f"Threshold Crossed: no more than {needed - 1} out of the last {periods} "
-                f"datapoints [{shown}] were {words} the threshold ({threshold:g})."
+                f"Threshold Crossed: {len(points) - breaching} out of the last {periods} "
+                f"datapoints [{shown}] were not {words} the threshold ({threshold:g}) "
+                f"(fewer than {needed} breaching for ALARM)."
             )
         self._set(alarm, state, reason, points, threshold)
         return points[-1][1] if points else None
 
     def _set(self, alarm: Any, state: str, reason: str, points: list, threshold: float) -> None:
-        if state == alarm.state_value:
+        # moto makes an alarm OK, "Unchecked": its first evaluation says why it is in its state
+        if state == alarm.state_value and not alarm.state_reason.startswith("Unchecked"):
             return
         period = int(alarm.period or 60)
         data = {
