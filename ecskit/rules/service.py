@@ -48,6 +48,9 @@ AWSVPC_LIMITS = rule(
     "awsvpcConfiguration has 1 to 16 subnets and at most 5 security groups.",
     docs.AWSVPC_CONFIGURATION,
 )
+# ECS answers EC2 tasks asking for one "InvalidParameterException: Assign public IP is not supported
+# for this launch type" (quoted in https://github.com/hashicorp/waypoint/issues/643 and
+# https://github.com/aws/aws-cdk/issues/13348; https://github.com/aws/containers-roadmap/issues/450)
 PUBLIC_IP = rule(
     "network.public-ip-fargate-only",
     ERROR,
@@ -235,8 +238,9 @@ def _network(
             out.append(
                 PUBLIC_IP.at(
                     "networkConfiguration.awsvpcConfiguration.assignPublicIp",
-                    "Only Fargate tasks get a public IP: set DISABLED (EC2 tasks reach the "
-                    "internet through a NAT gateway).",
+                    "Only Fargate tasks get a public IP (ECS: \"Assign public IP is not "
+                    "supported for this launch type\"): set DISABLED; EC2 tasks reach the "
+                    "internet through a NAT gateway or VPC endpoints.",
                 )
             )
 
