@@ -164,7 +164,8 @@ def test_the_clusters_view_shows_a_failed_task_and_an_unsteady_service(session, 
     quiet = ClustersView(session)
     assert quiet.diagnoses == [] and quiet.attention.value == ""
     _register(session, "nolog", logConfiguration={"logDriver": "awslogs", "options": {
-        "awslogs-group": "/ecs/none", "awslogs-region": "us-east-1"}})  # fmt: skip
+        "awslogs-group": "/ecs/none", "awslogs-region": "us-east-1",
+        "awslogs-stream-prefix": "app"}})  # fmt: skip
     _run(session, shop, "nolog")
     session.ecs.create_service(
         cluster="shop", serviceName="broken", taskDefinition="nolog", desiredCount=1,
@@ -406,6 +407,7 @@ def _service_with(ec2: _Client, public: str = "DISABLED") -> Any:
     ecs = _Client(
         describe_services={"services": [service]},
         describe_task_definition=_definition(logConfiguration=logs),
+        list_tasks={"taskArns": []},
     )
     return ecskit.diagnose(_Session(ecs, ec2), cluster="prod", service="app")
 
@@ -441,3 +443,34 @@ def test_the_text_and_html_show_cause_evidence_fix_and_page() -> None:
     assert f"Read: {causes.PULL_ERRORS}" in text
     html = found._repr_html_()
     assert f"<a href='{causes.PULL_ERRORS}'" in html and "class='ecskit-diagnosis'" in html
+
+
+def _steady_service_with_a_stopped_task(started_by: str) -> Any:
+    task = _stopped(
+        "Essential container in task exited",
+        "EssentialContainerExited",
+        exitCode=137,
+        reason="OutOfMemoryError: Container killed due to memory usage",
+    )
+    task["startedBy"] = started_by
+    service = {
+        "serviceName": "app", "status": "ACTIVE", "desiredCount": 1, "runningCount": 1,
+        "pendingCount": 0, "taskDefinition": "app:3",
+        "deployments": [{"id": "ecs-svc/2", "status": "PRIMARY", "rolloutState": "COMPLETED",
+                         "desiredCount": 1, "runningCount": 1, "taskDefinition": "app:3"}],
+    }  # fmt: skip
+    ecs = _Client(
+        describe_services={"services": [service]},
+        describe_task_definition=_definition(),
+        list_tasks={"taskArns": [task["taskArn"]]},
+        describe_tasks={"tasks": [task]},
+    )
+    return ecskit.diagnose(_Session(ecs), cluster="prod", service="app")
+
+
+def test_a_steady_service_whose_tasks_keep_dying_is_not_steady() -> None:
+    dying = _steady_service_with_a_stopped_task("ecs-svc/2")  # the current deployment's task
+    assert dying.cause_id == "out-of-memory" and not dying.healthy
+    assert dying.status == "1 of 1 tasks running, 0 pending: its tasks start, then stop"
+    earlier = _steady_service_with_a_stopped_task("ecs-svc/1")  # an earlier deployment's
+    assert earlier.cause_id == "steady" and earlier.healthy

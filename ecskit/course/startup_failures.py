@@ -17,6 +17,7 @@ from typing import Any
 
 from ..diagnosis import causes
 from ..diagnosis.network import check_path
+from ..diagnosis.service import diagnose_service
 from ..rules import fargate_memory_options
 from .catch_up import CLUSTER, web_task_definition
 from .exercises import exercise
@@ -92,13 +93,16 @@ def _start(session: Any, result: Result, name: str, made_in: str) -> dict[str, A
     return service
 
 
-def _steady(result: Result, service: dict[str, Any], page: str) -> bool:
+def _steady(session: Any, result: Result, service: dict[str, Any], page: str) -> bool:
+    """Steady as `ecskit.diagnose` sees it: one finished deployment, every task running, and no
+    task of that deployment failing (a task that starts, then stops, is replaced for ever)."""
+    name = service["serviceName"]
+    found = diagnose_service(session, CLUSTER, service)
     return result.add(
-        _is_steady(service),
-        f"service {service['serviceName']} is steady ({service.get('runningCount')} of "
-        f"{service.get('desiredCount')} running, one deployment)",
-        "not yet: run ecskit.diagnose(session, cluster='course', service="
-        f"'{service['serviceName']}') for why, and read {page}",
+        found.cause_id == "steady",
+        f"service {name} is steady ({service.get('runningCount')} of "
+        f"{service.get('desiredCount')} running, one deployment, no task failing)",
+        f"not yet — ecskit.diagnose says: {found.cause}; read {found.docs or page}",
     )
 
 
@@ -142,7 +146,7 @@ def _no_route(session: Any, result: Result, way: Any = None) -> None:
         "way is 'public-ip' (internet gateway + assignPublicIp ENABLED), 'nat' (default route "
         "to a NAT gateway) or 'endpoints' (VPC endpoints); say the one your fix uses",
     )
-    _steady(result, service, page)
+    _steady(session, result, service, page)
 
 
 @exercise(
@@ -169,7 +173,7 @@ def _log_group(session: Any, result: Result) -> None:
         f"its log group {group} exists" + (" (awslogs-create-group makes it)" if creates else ""),
         f"create the group the task definition names, or set awslogs-create-group; read {page}",
     )
-    _steady(result, service, page)
+    _steady(session, result, service, page)
 
 
 @exercise(
@@ -197,7 +201,7 @@ def _secret(session: Any, result: Result) -> None:
         f'role {role} may not read every secret (no Resource "*")',
         "name the one secret: a role that may read every secret gives a leaked task all of them",
     )
-    _steady(result, service, page)
+    _steady(session, result, service, page)
 
 
 def _allowed_resources(session: Any, role: str, action: str) -> list[str]:
@@ -257,7 +261,7 @@ def _health_check(session: Any, result: Result) -> None:
         "update_service(..., deploymentConfiguration={'deploymentCircuitBreaker': {'enable': "
         f"True, 'rollback': True}}); read {GUIDE}deployment-circuit-breaker.html",
     )
-    _steady(result, service, page)
+    _steady(session, result, service, page)
 
 
 @exercise(
@@ -286,7 +290,7 @@ def _exits(session: Any, result: Result) -> None:
         "give web dependsOn=[{'containerName': 'migrate', 'condition': 'SUCCESS'}] "
         "(botocore's ContainerDependency: COMPLETE, or SUCCESS for a zero exit)",
     )
-    _steady(result, service, page)
+    _steady(session, result, service, page)
 
 
 @exercise(
@@ -316,4 +320,4 @@ def _memory(session: Any, result: Result) -> None:
         f"with cpu {cpu} Fargate offers memory {options}; the task's memory must be at least the "
         f"container's; read {GUIDE}fargate-tasks-services.html",
     )
-    _steady(result, service, page)
+    _steady(session, result, service, page)

@@ -106,25 +106,33 @@ def diagnose_service(session: Any, cluster: str, service: dict[str, Any]) -> Dia
     public = network.get("assignPublicIp", "DISABLED") == "ENABLED"
     seen = findings(session, definition, list(network.get("subnets") or []), public)
     breaker = _breaker(service)
-    if _steady(service) and not breaker:
-        return Diagnosis(
-            subject, status, "steady", "steady: every task the service wants is running",
-            docs=causes.GUIDE + "service-event-messages.html", evidence=said, findings=seen,
-            healthy=True,
-        )  # fmt: skip
+    steady = _steady(service) and not breaker
     with plain_errors(f"list the stopped tasks of service {name}"):
         stopped = stopped_tasks(session, cluster, name)
+    # a steady service can still be failing: its tasks start, run, then stop and are replaced
+    # (botocore, Task.startedBy: "If an Amazon ECS service started the task, the startedBy
+    # parameter contains the deployment ID of that service")
+    deployments = service.get("deployments") or []
+    primary = [d.get("id") for d in deployments if d.get("status") == "PRIMARY"]
     for task in stopped:
+        if steady and task.get("startedBy") not in primary:
+            continue  # an earlier deployment's task: not what happens now
         found = diagnose_task(session, task, service)
         if found.healthy:
             continue  # scaled in or stopped on purpose: not why the service is unsteady
         found.subject = f"{subject} (its task {found.subject.split(' ', 2)[1]})"
-        found.status = status
+        found.status = status + (": its tasks start, then stop" if steady else "")
         found.evidence = said + [f"newest failed task — {line}" for line in found.evidence]
         found.findings = seen
         if breaker:
             found.cause = f"{found.cause}; {breaker}"
         return found
+    if steady:
+        return Diagnosis(
+            subject, status, "steady", "steady: every task the service wants is running",
+            docs=causes.GUIDE + "service-event-messages.html", evidence=said, findings=seen,
+            healthy=True,
+        )  # fmt: skip
     for line in events:
         cause = causes.recognise(line, EVENT_CAUSES)
         if cause is not None:
