@@ -9,6 +9,7 @@ from __future__ import annotations
 from .capacity_providers import CapacityProviders
 from .container_instances import ContainerInstances
 from .execute_command import ExecuteCommand
+from .express import ExpressServices
 from .not_emulated import NotEmulated
 from .service_deployments import ServiceDeployments
 from .settings import Settings
@@ -28,6 +29,7 @@ class FurtherOperations(
     Tags,
     ExecuteCommand,
     ServiceDeployments,
+    ExpressServices,
     NotEmulated,
 ):
     """Every op_* handler of the modules above (mixed into EcsLayer after EcsOperations)."""

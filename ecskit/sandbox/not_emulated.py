@@ -15,7 +15,6 @@ from .errors import EcsError
 
 _DAEMONS = "ECS daemons"
 _GATEWAYS = "ECS gateways"
-_EXPRESS = "Express Mode services and their gateway"
 _AGENT = "a call only the ECS container agent makes"
 
 # operation -> what it is, in the words of the message
@@ -43,10 +42,6 @@ NOT_EMULATED: dict[str, str] = {
     "AssociateGatewayWithCluster": _GATEWAYS,
     "DisassociateGatewayFromCluster": _GATEWAYS,
     "ListGatewayClusterAssociations": _GATEWAYS,
-    "CreateExpressGatewayService": _EXPRESS,
-    "DeleteExpressGatewayService": _EXPRESS,
-    "DescribeExpressGatewayService": _EXPRESS,
-    "UpdateExpressGatewayService": _EXPRESS,
     "SubmitTaskStateChange": _AGENT,
     "SubmitContainerStateChange": _AGENT,
     "SubmitAttachmentStateChanges": _AGENT,
