@@ -119,12 +119,13 @@ def draw(
     cluster: str | None = None,
     all_revisions: bool = False,
     expand_services: bool = False,
-) -> graphviz.Digraph | TextPicture:
+) -> Any:
     """The picture of an account (a session is snapshotted first) as a `graphviz.Digraph`.
 
-    In a notebook it shows as SVG. Without the `dot` program it returns a `TextPicture` that
-    says how to install Graphviz and shows the same hierarchy as text (its `.digraph` still
-    holds the DOT source).
+    In a notebook it shows as SVG. Without the `dot` program it is drawn in the page by
+    Graphviz's WebAssembly build (`browser_render.BrowserPicture`) where that is installed,
+    else it returns a `TextPicture` that says how to install Graphviz and shows the same
+    hierarchy as text (its `.digraph` still holds the DOT source).
     """
     inventory = (
         session_or_inventory
@@ -140,5 +141,9 @@ def draw(
     digraph = to_digraph(inventory, **kw)  # type: ignore[arg-type]
     if has_dot():
         return digraph
+    from . import browser_render
+
+    if browser_render.available():  # no `dot` (JupyterLite, say): Graphviz's wasm in the page
+        return browser_render.BrowserPicture(digraph, to_text(inventory, **kw))
     print(INSTALL_DOT.split(" Meanwhile")[0], file=sys.stderr)
     return TextPicture(to_text(inventory, **kw), digraph)

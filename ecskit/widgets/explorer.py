@@ -1,6 +1,7 @@
 """`explore(session)`: the picture of an account, clickable, with the selected resource's details.
 
-The SVG is rendered kernel-side by `dot` and placed in the page's DOM (not an <img>), so each
+The SVG is rendered kernel-side by `dot` (or, without it, in the page by Graphviz's wasm build:
+graph/browser_render.py) and placed in the page's DOM (not an <img>), so each
 node can be clicked; the click comes back here, sets `selected` and calls `on_select` callbacks.
 """
 
@@ -15,6 +16,7 @@ import traitlets
 from ipywidgets import CallbackDispatcher
 
 from .. import graph
+from ..graph import browser_render
 from ..graph.details import describe
 from ..graph.dot import console_url
 from ..graph.dot import to_digraph as picture_to_digraph
@@ -22,7 +24,9 @@ from ..graph.picture import Node
 from ..graph.text import to_text as picture_to_text
 from ..inventory import Inventory, snapshot
 
-_ESM = r"""
+_ESM = (
+    browser_render.RENDER_JS
+    + r"""
 function el(tag, cls, text) {
   const node = document.createElement(tag);
   if (cls) node.className = cls;
@@ -82,6 +86,13 @@ function render({ model, el: root }) {
     const svg = model.get("svg");
     if (svg) {
       inner.innerHTML = svg;
+    } else if (model.get("dot")) {  // no `dot` in the kernel: Graphviz's wasm draws it here
+      ecskitRenderDot(model).then((drawn) => {
+        inner.innerHTML = drawn.slice(drawn.indexOf("<svg"));
+        fitted = fitAll();
+        highlight();
+      });
+      return;
     } else {
       inner.innerHTML = "";
       inner.append(el("p", "ecskit-explorer-message", model.get("message")));
@@ -159,6 +170,7 @@ function render({ model, el: root }) {
 }
 export default { render };
 """
+)
 
 _CSS = """
 .ecskit-explorer { font-family: Helvetica, Arial, sans-serif; font-size: 12px; }
@@ -190,6 +202,8 @@ class Explorer(anywidget.AnyWidget):
     _esm = traitlets.Unicode(_ESM).tag(sync=True)
     _css = traitlets.Unicode(_CSS).tag(sync=True)
     svg = traitlets.Unicode("").tag(sync=True)
+    dot = traitlets.Unicode("").tag(sync=True)  # drawn in the page when the kernel has no `dot`
+    _viz = traitlets.Unicode("").tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)  # the selected resource's key (ARN or id)
@@ -217,6 +231,9 @@ class Explorer(anywidget.AnyWidget):
         if graph.has_dot():
             svg = digraph.pipe(format="svg", encoding="utf-8")
             self.svg, self.message, self.text = svg[svg.find("<svg") :], "", ""
+        elif browser_render.available():
+            self._viz = self._viz or browser_render.bundle() or ""
+            self.svg, self.dot, self.message, self.text = "", digraph.source, "", ""
         else:
             self.svg = ""
             self.message = graph.INSTALL_DOT

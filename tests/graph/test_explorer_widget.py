@@ -8,7 +8,7 @@ import pytest
 from known_account import SECRET_VALUE
 
 import ecskit
-from ecskit.graph import node_id
+from ecskit.graph import browser_render, node_id
 from ecskit.widgets import Explorer, explore
 
 
@@ -96,6 +96,7 @@ def test_explore_a_session_and_refresh(session, account) -> None:
 def test_without_dot_the_text_tree_is_shown(known, monkeypatch) -> None:
     _, inventory = known
     monkeypatch.setattr(ecskit.graph.shutil, "which", lambda name: None)
+    monkeypatch.setattr(browser_render, "available", lambda: False)  # nor Graphviz's wasm build
     ex = explore(inventory)
     assert ex.svg == ""
     assert "brew install graphviz" in ex.message

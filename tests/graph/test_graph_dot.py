@@ -10,7 +10,7 @@ import pytest
 from known_account import SECRET_VALUE
 
 from ecskit import graph
-from ecskit.graph import node_id
+from ecskit.graph import browser_render, node_id
 
 SPECIAL = {"graph", "node", "edge"}
 
@@ -188,6 +188,7 @@ def test_text_tree_has_the_same_hierarchy(known) -> None:
 def test_without_dot_draw_says_how_to_install_and_shows_text(known, monkeypatch, capsys) -> None:
     _, inventory = known
     monkeypatch.setattr(graph.shutil, "which", lambda name: None)
+    monkeypatch.setattr(browser_render, "available", lambda: False)  # nor Graphviz's wasm build
     shown = graph.draw(inventory)
     assert "apt-get install graphviz" in capsys.readouterr().err
     assert isinstance(shown, graph.TextPicture)
