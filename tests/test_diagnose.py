@@ -474,3 +474,32 @@ def test_a_steady_service_whose_tasks_keep_dying_is_not_steady() -> None:
     assert dying.status == "1 of 1 tasks running, 0 pending: its tasks start, then stop"
     earlier = _steady_service_with_a_stopped_task("ecs-svc/1")  # an earlier deployment's
     assert earlier.cause_id == "steady" and earlier.healthy
+
+
+def test_the_deployments_view_says_why_a_rolled_back_deployment_failed(session, shop) -> None:
+    from ecskit.widgets import DeploymentsView
+
+    _register(session)
+    logs = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/none",
+            "awslogs-region": "us-east-1", "awslogs-stream-prefix": "app"}}  # fmt: skip
+    _register(session, logConfiguration=logs)  # app:2 cannot start
+    box, clock = session.sandbox, session.sandbox.clock
+    box.clock = "manual"
+    try:
+        session.ecs.create_service(
+            cluster="shop", serviceName="shop", taskDefinition="app:1", desiredCount=1,
+            launchType="FARGATE", networkConfiguration=shop,
+            deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True,
+                                                                  "rollback": True}},
+        )  # fmt: skip
+        box.settle()
+        session.ecs.update_service(cluster="shop", service="shop", taskDefinition="app:2")
+        for _ in range(20):
+            box.advance(61)
+            view = DeploymentsView(session, "shop", "shop")
+            if view.last and view.last["status"].startswith("ROLLBACK"):
+                break
+    finally:
+        box.clock = clock
+    assert view.last["status"] == "ROLLBACK_SUCCESSFUL", view.last["status"]
+    assert "data-cause='log-group-missing'" in view.last_box.value

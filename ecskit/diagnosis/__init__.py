@@ -17,12 +17,21 @@ from typing import Any
 from .causes import CAUSES, Cause, recognise
 from .event_causes import EVENT_CAUSES
 from .result import Diagnosis
-from .service import attention, diagnose_service
+from .service import attention, diagnose_service, last_failure
 from .service import describe as describe_service
 from .task import describe as describe_task
 from .task import diagnose_task
 
-__all__ = ["CAUSES", "EVENT_CAUSES", "Cause", "Diagnosis", "attention", "diagnose", "recognise"]
+__all__ = [
+    "CAUSES",
+    "EVENT_CAUSES",
+    "Cause",
+    "Diagnosis",
+    "attention",
+    "diagnose",
+    "last_failure",
+    "recognise",
+]
 
 
 def diagnose(

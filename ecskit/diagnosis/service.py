@@ -162,6 +162,18 @@ def diagnose_service(session: Any, cluster: str, service: dict[str, Any]) -> Dia
     )  # fmt: skip
 
 
+def last_failure(session: Any, cluster: str, service: str) -> Diagnosis | None:
+    """The newest failed task of the service ECS still remembers, diagnosed (None if none):
+    why a deployment that stopped or rolled back failed, once the service is steady again."""
+    with plain_errors(f"list the stopped tasks of service {service}"):
+        stopped = stopped_tasks(session, cluster, service)
+    for task in stopped:
+        found = diagnose_task(session, task)
+        if not found.healthy:
+            return found
+    return None
+
+
 def attention(session: Any, cluster: str) -> list[Diagnosis]:
     """The diagnoses a cluster view shows: each service that is not steady (or whose
     configuration would fail on AWS), and each standalone task that failed."""

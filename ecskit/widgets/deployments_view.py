@@ -297,9 +297,24 @@ class DeploymentsView(View):
         last = self.last
         if last is None:
             return '<i class="ecskit-none-last">None yet.</i>'
-        return f'<div class="ecskit-summary">{self._summary(last)}</div>' + self._revisions_html(
-            last
+        return (
+            f'<div class="ecskit-summary">{self._summary(last)}</div>'
+            + self._revisions_html(last)
+            + self._diagnosis_html(last)
         )
+
+    def _diagnosis_html(self, last: dict[str, Any]) -> str:
+        """Why a deployment that stopped or rolled back failed: its newest failed task,
+        diagnosed (ecskit.diagnose's words)."""
+        if last.get("status") not in ("STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"):
+            return ""
+        from ..diagnosis import last_failure
+
+        try:
+            found = last_failure(self.session, self.cluster, self.service)
+        except Exception:  # the diagnosis is extra: the deployments still show without it
+            return ""
+        return found._repr_html_() if found is not None else ""
 
     # -- acting ----------------------------------------------------------------------------
 
