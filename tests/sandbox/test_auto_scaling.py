@@ -281,3 +281,59 @@ def test_the_load_and_what_scaling_did_survive_save_and_restore(manual) -> None:
     manual.sandbox.restore(snapshot)
     after = (_desired(manual), _activities(manual), manual.sandbox.load("shop", "web"))
     assert after == before
+
+
+# -- deployments read the evaluated states -------------------------------------------------------
+def test_an_alarm_the_sandbox_evaluates_rolls_a_deployment_back(manual, blue_green_alb) -> None:
+    ecs = manual.ecs
+    subnets = manual.ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])[
+        "Subnets"
+    ][:2]
+    alb = blue_green_alb(subnets[0]["VpcId"], [s["SubnetId"] for s in subnets])
+    ecs.create_cluster(clusterName="shop")
+    for image in ("nginx:1", "nginx:2"):
+        ecs.register_task_definition(
+            family="web", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256",
+            memory="512", executionRoleArn="arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+            containerDefinitions=[{"name": "web", "image": image,
+                                   "portMappings": [{"containerPort": 80}]}],
+        )  # fmt: skip
+    manual.cloudwatch.put_metric_alarm(
+        AlarmName="web-cpu-high", Namespace="AWS/ECS", MetricName="CPUUtilization",
+        Dimensions=SERVICE, Statistic="Average", Period=60, EvaluationPeriods=1, Threshold=80,
+        ComparisonOperator="GreaterThanThreshold",
+    )  # fmt: skip
+    alarms = {"alarmNames": ["web-cpu-high"], "enable": True, "rollback": True}
+    network = {"subnets": [subnets[0]["SubnetId"]], "assignPublicIp": "ENABLED"}
+    ecs.create_service(
+        cluster="shop", serviceName="web", taskDefinition="web:1", desiredCount=2,
+        launchType="FARGATE", networkConfiguration={"awsvpcConfiguration": network},
+        loadBalancers=[{
+            "targetGroupArn": alb["groups"][0], "containerName": "web", "containerPort": 80,
+            "advancedConfiguration": {
+                "alternateTargetGroupArn": alb["groups"][1],
+                "productionListenerRule": alb["production"], "testListenerRule": alb["test"],
+                "roleArn": "arn:aws:iam::123456789012:role/ecsInfrastructureRole",
+            },
+        }],
+        deploymentConfiguration={"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 10,
+                                 "alarms": alarms},
+    )  # fmt: skip
+    manual.sandbox.settle()
+    manual.sandbox.advance(60)  # the alarm is evaluated: OK at the default 10 %
+    ecs.update_service(cluster="shop", service="web", taskDefinition="web:2")
+    manual.sandbox.advance(30)
+    found = ecs.list_service_deployments(cluster="shop", service="web")["serviceDeployments"]
+    deployment = found[0]["serviceDeploymentArn"]
+    # green is bad: the work of 4 tasks at full CPU (blue's and green's share it); no one calls
+    # set_alarm_state
+    manual.sandbox.load("shop", "web", cpu=200)
+    manual.sandbox.advance(120)
+    manual.sandbox.settle()
+    record = ecs.describe_service_deployments(serviceDeploymentArns=[deployment])[
+        "serviceDeployments"
+    ][0]
+    assert record["alarms"]["triggeredAlarmNames"] == ["web-cpu-high"]
+    assert record["status"] == "ROLLBACK_SUCCESSFUL"
+    service = ecs.describe_services(cluster="shop", services=["web"])["services"][0]
+    assert service["taskDefinition"].endswith("web:1")
