@@ -63,13 +63,13 @@ class Health:
         self.watched: dict[int, tuple[Any, list[Happening]]] = {}  # id(task) -> its timeline
         self.next_due = math.inf
         self.checks: dict[str, tuple[dict[str, Any], ...]] = {}  # definitions by revision ARN
-        self.ever_healthy: set[int] = set()
+        self.plain: set[str] = set()  # revisions with no health check, label or variable
         lifecycle.listeners.append(self._task_changed)
 
     def reset(self) -> None:
         self.watched.clear()
         self.checks.clear()
-        self.ever_healthy.clear()
+        self.plain.clear()
         self.next_due = math.inf
 
     @property
@@ -101,15 +101,16 @@ class Health:
                     self.next_due = min(self.next_due, happenings[0].at)
         elif old == "RUNNING" and id(task) in self.watched:
             self.watched.pop(id(task), None)
-            self.ever_healthy.discard(id(task))
 
     def _containers(self, task: Any) -> list[Container]:
         arn = task.task_definition_arn
+        said = self.lifecycle.behaviours
+        if arn in self.plain and not said:
+            return []  # the common case, decided once per revision
         definitions = self.checks.get(arn)
         if definitions is None:
             found = task._backend.describe_task_definition(arn).container_definitions
             definitions = self.checks[arn] = tuple(found)
-        said = self.lifecycle.behaviours
         found = []
         for definition in definitions:
             try:
@@ -123,6 +124,8 @@ class Health:
                     Container(definition["name"], definition.get("essential", True) is not False,
                               check, behaviour)
                 )  # fmt: skip
+        if not found and not said:
+            self.plain.add(arn)
         if found:  # the task's health is over all its essential containers
             names = {c.name for c in found}
             found += [
@@ -162,7 +165,7 @@ class Health:
             task.health_status = _task_health(task)
             task.version = getattr(task, "version", 1) + 1
             if task.health_status == "HEALTHY":
-                self.ever_healthy.add(id(task))
+                task._ecskit_ever_healthy = True
                 task._ecskit_proven = not getattr(task, "_ecskit_never_healthy", False)
                 service = self.service_of(task)
                 if service is not None:
@@ -198,7 +201,7 @@ class Health:
         if not detail["essential"] or task.desired_status != "RUNNING":
             return  # a non-essential container's exit does not affect the rest of the task
         service = self.service_of(task)
-        counts = service is not None and id(task) not in self.ever_healthy
+        counts = service is not None and not getattr(task, "_ecskit_ever_healthy", False)
         self.lifecycle.stop(task, "EssentialContainerExited", EXITED)
         if counts:  # it never passed its health checks: the circuit breaker counts it
             self.scheduler.count_failure(task, service)

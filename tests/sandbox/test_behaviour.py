@@ -367,3 +367,25 @@ def test_on_the_instant_clock_a_passing_health_check_takes_no_time(ecs_session, 
         cluster="shop", services=["web"], WaiterConfig={"Delay": 0.05, "MaxAttempts": 40}
     )
     assert _tasks(ecs_session)[0]["healthStatus"] == "HEALTHY"
+
+
+def test_a_snapshot_taken_mid_story_replays_the_same_replacements(manual, network) -> None:
+    manual.sandbox.behave("my-app:2", health="unhealthy")
+    _register(manual.ecs, healthCheck=CHECK)
+    _service(manual, network)
+    manual.sandbox.advance(31)
+    manual.sandbox.settle()
+    before = ({t["taskArn"] for t in _tasks(manual)}, _events(manual))
+    manual.sandbox.restore(manual.sandbox.save())
+    assert ({t["taskArn"] for t in _tasks(manual)}, _events(manual)) == before
+    manual.sandbox.advance(31)  # the replacement fails in turn, as it would have
+    assert any(m.count("failed container health checks.") for m in _events(manual)[:3])
+
+
+def test_an_unhealthy_app_with_nothing_checking_it_runs_on(manual, network) -> None:
+    manual.sandbox.behave("my-app:2", health="unhealthy")
+    _register(manual.ecs)
+    _service(manual, network)
+    first = _tasks(manual)[0]["taskArn"]
+    manual.sandbox.advance(600)
+    assert [t["taskArn"] for t in _tasks(manual)] == [first]
