@@ -96,26 +96,36 @@ def test_a_missing_secret_and_a_missing_parameter(session, shop) -> None:
     assert asm.docs == ssm.docs == causes.INIT_ERRORS
 
 
-def test_a_missing_image_tag_in_a_service_with_the_circuit_breaker(session, shop) -> None:
-    session.ecr.create_repository(repositoryName="shop")
-    _register(session, image=f"{ECR}:9")
+@pytest.fixture
+def manual(session: ecskit.Session) -> Any:
+    """The sandbox on its manual clock for the test (put back afterwards)."""
     box, clock = session.sandbox, session.sandbox.clock
     box.clock = "manual"
-    try:
-        session.ecs.create_service(
-            cluster="shop", serviceName="shop", taskDefinition="app", desiredCount=1,
-            launchType="FARGATE", networkConfiguration=shop,
-            deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True,
-                                                                  "rollback": False}},
-        )  # fmt: skip
-        for _ in range(20):  # each failure backs the scheduler off a minute: let time pass
-            box.advance(61)
-            service = session.ecs.describe_services(cluster="shop", services=["shop"])
-            if service["services"][0]["deployments"][0].get("rolloutState") == "FAILED":
-                break
-        found = ecskit.diagnose(session, cluster="shop", service="shop")
-    finally:
-        box.clock = clock
+    yield box
+    box.clock = clock
+
+
+def _breaker_service(
+    session: ecskit.Session, network: dict[str, Any], family: str, rollback: bool
+) -> None:
+    session.ecs.create_service(
+        cluster="shop", serviceName="shop", taskDefinition=family, desiredCount=1,
+        launchType="FARGATE", networkConfiguration=network,
+        deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True,
+                                                              "rollback": rollback}},
+    )  # fmt: skip
+
+
+def test_a_missing_image_tag_in_a_service_with_the_circuit_breaker(session, shop, manual) -> None:
+    session.ecr.create_repository(repositoryName="shop")
+    _register(session, image=f"{ECR}:9")
+    _breaker_service(session, shop, "app", rollback=False)
+    for _ in range(20):  # each failure backs the scheduler off a minute: let time pass
+        manual.advance(61)
+        service = session.ecs.describe_services(cluster="shop", services=["shop"])
+        if service["services"][0]["deployments"][0].get("rolloutState") == "FAILED":
+            break
+    found = ecskit.diagnose(session, cluster="shop", service="shop")
     assert "the deployment circuit breaker stopped the deployment of app:1" in found.cause
     assert found.cause_id == "image-not-found", str(found)
     assert found.subject.startswith("service shop (its task ")
@@ -476,30 +486,22 @@ def test_a_steady_service_whose_tasks_keep_dying_is_not_steady() -> None:
     assert earlier.cause_id == "steady" and earlier.healthy
 
 
-def test_the_deployments_view_says_why_a_rolled_back_deployment_failed(session, shop) -> None:
+def test_the_deployments_view_says_why_a_rolled_back_deployment_failed(
+    session, shop, manual
+) -> None:
     from ecskit.widgets import DeploymentsView
 
     _register(session)
     logs = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/none",
             "awslogs-region": "us-east-1", "awslogs-stream-prefix": "app"}}  # fmt: skip
     _register(session, logConfiguration=logs)  # app:2 cannot start
-    box, clock = session.sandbox, session.sandbox.clock
-    box.clock = "manual"
-    try:
-        session.ecs.create_service(
-            cluster="shop", serviceName="shop", taskDefinition="app:1", desiredCount=1,
-            launchType="FARGATE", networkConfiguration=shop,
-            deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True,
-                                                                  "rollback": True}},
-        )  # fmt: skip
-        box.settle()
-        session.ecs.update_service(cluster="shop", service="shop", taskDefinition="app:2")
-        for _ in range(20):
-            box.advance(61)
-            view = DeploymentsView(session, "shop", "shop")
-            if view.last and view.last["status"].startswith("ROLLBACK"):
-                break
-    finally:
-        box.clock = clock
+    _breaker_service(session, shop, "app:1", rollback=True)
+    manual.settle()
+    session.ecs.update_service(cluster="shop", service="shop", taskDefinition="app:2")
+    for _ in range(20):
+        manual.advance(61)
+        view = DeploymentsView(session, "shop", "shop")
+        if view.last and view.last["status"].startswith("ROLLBACK"):
+            break
     assert view.last["status"] == "ROLLBACK_SUCCESSFUL", view.last["status"]
     assert "data-cause='log-group-missing'" in view.last_box.value
