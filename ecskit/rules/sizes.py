@@ -109,19 +109,26 @@ def memory_label(mib: int) -> str:
 
 
 def network_modes_for(launch_type: str, os_family: str = "LINUX") -> list[str]:
-    """The network modes a task for `launch_type` (FARGATE, EC2, EXTERNAL) may use.
+    """The network modes a task for `launch_type` (FARGATE, EC2, EXTERNAL, MANAGED_INSTANCES)
+    may use.
 
     Linux: Fargate needs awsvpc; EC2 offers awsvpc, bridge, host and none; external instances
-    (ECS Anywhere) offer bridge, host and none. Windows on EC2 offers "default" (leave
-    networkMode out: Docker's own network on Windows) or awsvpc; Windows on Fargate awsvpc.
+    (ECS Anywhere) offer bridge, host and none; ECS Managed Instances awsvpc and host (Linux
+    only: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instance-networking.html).
+    Windows on EC2 offers "default" (leave networkMode out: Docker's own network on Windows) or
+    awsvpc; Windows on Fargate awsvpc.
 
     >>> network_modes_for("FARGATE"), network_modes_for("EXTERNAL")
     (['awsvpc'], ['bridge', 'host', 'none'])
+    >>> network_modes_for("MANAGED_INSTANCES")
+    ['awsvpc', 'host']
     """
     kind = (launch_type or "").upper()
     windows = (os_family or "").upper().startswith("WINDOWS")
     if kind == "FARGATE":
         return ["awsvpc"]
+    if kind == "MANAGED_INSTANCES":
+        return [] if windows else ["awsvpc", "host"]
     if kind == "EXTERNAL":
         return ["default"] if windows else ["bridge", "host", "none"]
     if kind == "EC2":

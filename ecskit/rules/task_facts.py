@@ -34,8 +34,15 @@ class TaskFacts:
 
     @property
     def ec2_like(self) -> bool:
-        """Runs on instances the user manages (EC2 or external), or no launch type was asked."""
-        return not self.launch_types or bool(self.launch_types & {"EC2", "EXTERNAL"})
+        """Runs on container instances (EC2, external or ECS Managed Instances), or no launch
+        type was asked."""
+        return not self.launch_types or bool(
+            self.launch_types & {"EC2", "EXTERNAL", "MANAGED_INSTANCES"}
+        )
+
+    @property
+    def managed_instances(self) -> bool:
+        return "MANAGED_INSTANCES" in self.launch_types
 
     @property
     def windows(self) -> bool:

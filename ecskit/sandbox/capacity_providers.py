@@ -1,8 +1,10 @@
 """Capacity providers: CreateCapacityProvider, UpdateCapacityProvider, DeleteCapacityProvider.
 
 The sandbox emulates Auto Scaling group providers (moto stores them; fleet.py registers their
-instances). ECS Managed Instances providers (`managedInstancesProvider`) are not emulated yet:
-they answer UnsupportedFeatureException saying so. ECS's rules, with their sources:
+instances) and ECS Managed Instances providers (`managedInstancesProvider`: checked and made in
+managed_instances.py; fleet.py launches their instances). Describe shows each provider's `type`
+(EC2_AUTOSCALING or MANAGED_INSTANCES, botocore's CapacityProviderType). ECS's rules, with
+their sources:
 
 - "The name can't be prefixed with "aws", "ecs", or "fargate"." (botocore's CreateCapacityProvider
   docstring); FARGATE and FARGATE_SPOT "are reserved and can't be deleted" (DeleteCapacityProvider).
@@ -27,16 +29,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors
+from . import errors, managed_instances
 from .errors import EcsError
 
 RESERVED = ("FARGATE", "FARGATE_SPOT")
 RESERVED_PREFIXES = ("aws", "ecs", "fargate")
-MANAGED_INSTANCES = (
-    "The ecskit sandbox does not emulate ECS Managed Instances capacity providers "
-    "(managedInstancesProvider) yet; use an Auto Scaling group provider "
-    "(autoScalingGroupProvider) in the sandbox, or a real AWS account."
-)
 
 
 def find_provider(backend: Any, name: str) -> Any:
@@ -63,8 +60,6 @@ class CapacityProviders:
     """The op_* handlers for capacity providers (uses EcsLayer's moto())."""
 
     def op_CreateCapacityProvider(self, backend: Any, body: dict, environ: dict) -> dict:
-        if body.get("managedInstancesProvider"):
-            raise EcsError("UnsupportedFeatureException", MANAGED_INSTANCES)
         name = body.get("name") or ""
         if name.lower().startswith(RESERVED_PREFIXES):
             raise EcsError(
@@ -72,21 +67,24 @@ class CapacityProviders:
                 f"The capacity provider name {name!r} can't start with 'aws', 'ecs' or "
                 "'fargate'. Choose another name.",
             )
-        group = body.get("autoScalingGroupProvider")
-        if not group:
-            raise EcsError(
-                "InvalidParameterException",
-                "Give autoScalingGroupProvider (with your Auto Scaling group's ARN) to create "
-                "a capacity provider.",
-            )
-        if body.get("cluster"):
-            errors.find_cluster(backend, body["cluster"])
         if name in backend.capacity_providers:
             raise EcsError(
                 "ClientException",
                 "The specified capacity provider already exists. To change the configuration "
                 "of an existing capacity provider, update the capacity provider.",
             )
+        if body.get("managedInstancesProvider"):
+            provider = managed_instances.create(backend, body)
+            return {"capacityProvider": self._provider_answer(environ, provider.name)}
+        group = body.get("autoScalingGroupProvider")
+        if not group:
+            raise EcsError(
+                "InvalidParameterException",
+                "Give autoScalingGroupProvider (your Auto Scaling group's ARN) or "
+                "managedInstancesProvider (ECS Managed Instances) to create a capacity provider.",
+            )
+        if body.get("cluster"):
+            errors.find_cluster(backend, body["cluster"])
         arn = group.get("autoScalingGroupArn")
         for other in backend.capacity_providers.values():
             if (other.auto_scaling_group_provider or {}).get("autoScalingGroupArn") == arn:
@@ -96,16 +94,37 @@ class CapacityProviders:
                     "capacity provider. Specify a unique Auto Scaling group ARN and try again.",
                 )
         request = {k: v for k, v in body.items() if k != "cluster"}
-        return self.moto(environ, "CreateCapacityProvider", request)
+        result = self.moto(environ, "CreateCapacityProvider", request)
+        backend.capacity_providers[name].type = "EC2_AUTOSCALING"
+        result["capacityProvider"]["type"] = "EC2_AUTOSCALING"
+        return result
+
+    def _provider_answer(self, environ: dict, name: str) -> dict:
+        found = self.moto(
+            environ, "DescribeCapacityProviders", {"capacityProviders": [name], "include": ["TAGS"]}
+        )
+        return found["capacityProviders"][0]
 
     def op_UpdateCapacityProvider(self, backend: Any, body: dict, environ: dict) -> dict:
-        if body.get("managedInstancesProvider"):
-            raise EcsError("UnsupportedFeatureException", MANAGED_INSTANCES)
         provider = find_provider(backend, body.get("name") or "")
-        if not body.get("autoScalingGroupProvider"):
+        managed = managed_instances.is_managed(provider)
+        wanted = "managedInstancesProvider" if managed else "autoScalingGroupProvider"
+        other = "autoScalingGroupProvider" if managed else "managedInstancesProvider"
+        if body.get(other):
             raise EcsError(
                 "InvalidParameterException",
-                "Give autoScalingGroupProvider with the settings to change.",
+                f"The capacity provider {provider.name} is "
+                f"{'an ECS Managed Instances' if managed else 'an Auto Scaling group'} provider: "
+                f"give {wanted}, not {other}.",
+            )
+        if managed and body.get(wanted):
+            managed_instances.update(backend, provider, body)
+            answer = self._provider_answer(environ, provider.name)
+            return {"capacityProvider": {**answer, "updateStatus": "UPDATE_IN_PROGRESS"}}
+        if not body.get(wanted):
+            raise EcsError(
+                "InvalidParameterException",
+                f"Give {wanted} with the settings to change.",
             )
         request = {
             "name": provider.name,
@@ -121,6 +140,8 @@ class CapacityProviders:
             environ, "DescribeCapacityProviders", {"capacityProviders": [provider.name]}
         )
         answer = found["capacityProviders"][0]
+        if managed_instances.is_managed(provider):
+            return self._delete_managed(backend, provider, answer, environ)
         users = sorted(
             c.name
             for c in backend.clusters.values()
@@ -135,6 +156,26 @@ class CapacityProviders:
             provider.update_status = "DELETE_FAILED"
             answer.update(updateStatus="DELETE_FAILED", updateStatusReason=reason)
             return {"capacityProvider": answer}
+        self.moto(environ, "DeleteCapacityProvider", {"capacityProvider": provider.name})
+        answer["updateStatus"] = "DELETE_IN_PROGRESS"
+        return {"capacityProvider": answer}
+
+    def _delete_managed(self, backend: Any, provider: Any, answer: dict, environ: dict) -> dict:
+        """A Managed Instances provider in use by a service is kept (DELETE_FAILED); otherwise
+        its instances are terminated and it is deleted."""
+        services = managed_instances.users(backend, provider)
+        if services:
+            # wording ours, in the shape of ECS's "associated with cluster" reason above
+            reason = (
+                "The capacity provider cannot be deleted because it is used by service: "
+                f"{services[0]}. Update the service to another capacity provider strategy, or "
+                "delete it, and try again."
+            )
+            provider.update_status = "DELETE_FAILED"
+            answer.update(updateStatus="DELETE_FAILED", updateStatusReason=reason)
+            return {"capacityProvider": answer}
+        managed_instances.retire(backend, provider)
+        self._cluster_changed(backend, provider.cluster)
         self.moto(environ, "DeleteCapacityProvider", {"capacityProvider": provider.name})
         answer["updateStatus"] = "DELETE_IN_PROGRESS"
         return {"capacityProvider": answer}

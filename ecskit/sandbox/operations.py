@@ -467,8 +467,9 @@ def _runs_on_instances(cluster: Any, body: dict[str, Any]) -> bool:
     if launch:
         return launch in ("EC2", "EXTERNAL")
     strategy = body.get("capacityProviderStrategy") or cluster.default_capacity_provider_strategy
-    if strategy:
-        return strategy[0]["capacityProvider"] not in ("FARGATE", "FARGATE_SPOT")
+    if strategy:  # Managed Instances providers launch their own instances (placement.py)
+        first = strategy[0]["capacityProvider"]
+        return first not in ("FARGATE", "FARGATE_SPOT", *getattr(cluster, "_ecskit_managed", ()))
     return True
 
 

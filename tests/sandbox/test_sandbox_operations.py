@@ -182,9 +182,10 @@ def test_attributes_are_put_listed_and_deleted(ecs_session) -> None:
 
 
 # -- capacity providers ---------------------------------------------------------------------
-def test_managed_instances_providers_are_not_emulated_yet(ecs_session) -> None:
+def test_a_managed_instances_provider_without_its_cluster_is_refused(ecs_session) -> None:
+    # the rest of Managed Instances: tests/sandbox/test_managed_instances.py
     ecs = ecs_session.ecs
-    with pytest.raises(ecs.exceptions.UnsupportedFeatureException, match="Managed Instances"):
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="cluster is required"):
         ecs.create_capacity_provider(
             name="mi",
             managedInstancesProvider={
