@@ -23,6 +23,7 @@ GROUPS = (
             "fargate.",
             "ec2.",
             "external.network-mode",
+            "managed-instances.",
             "platform.",
         ),
     ),

@@ -10,6 +10,7 @@ from . import (
     deployment_strategy,
     docs,
     lifecycle_hooks,
+    managed_instances,
     model,
     placement,
     service,
@@ -69,6 +70,7 @@ def validate(
                 revision = revision["taskDefinition"]
             revision = revision if isinstance(revision, dict) else None
             service.run(kind, body, revision, out)
+            managed_instances.run_request(kind, body, out)
             placement.run(kind, body, revision, out)
             if kind in deployment_strategy.SV:
                 deployment_strategy.run(kind, body, out)
@@ -81,6 +83,7 @@ def validate(
 def task_definition_rules(facts: Any, out: list[Problem]) -> None:
     task_definition.run(facts, out)
     containers.run(facts, out)
+    managed_instances.run(facts, out)
 
 
 def _with_source(problem: Problem, page: str) -> Problem:
