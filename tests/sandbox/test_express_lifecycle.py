@@ -151,3 +151,28 @@ def test_the_26th_service_gets_a_second_load_balancer(ecs_session, roles) -> Non
         rules = elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
         counts.append(sum(1 for r in rules if not r["IsDefault"]))
     assert sorted(counts) == [1, 25]
+
+
+def test_the_target_tracking_policy_express_made_scales_the_service(manual, roles) -> None:
+    create(manual, roles, scalingTarget={"minTaskCount": 1, "maxTaskCount": 3})
+    manual.sandbox.settle()
+    manual.sandbox.load("default", "shop", cpu=90)
+    manual.sandbox.advance(180)  # AlarmHigh: 3 datapoints above the target of 60
+    service = manual.ecs.describe_services(cluster="default", services=["shop"])["services"][0]
+    assert service["desiredCount"] == 2  # ceil(1 task x 90 % / 60 %)
+    activities = manual.client(SCALING).describe_scaling_activities(ServiceNamespace="ecs")
+    assert "shopECSServiceAverageCPUUtilization" in activities["ScalingActivities"][0]["Cause"]
+
+
+def test_a_snapshot_brings_the_express_service_back_with_its_url(ecs_session, roles) -> None:
+    made = create(ecs_session, roles)
+    url = made["activeConfigurations"][0]["ingressPaths"][0]["endpoint"]
+    before = world(ecs_session)
+    snapshot = ecs_session.sandbox.save()
+    ecs_session.sandbox.reset()
+    ecs_session.sandbox.restore(snapshot)
+    found = ecs_session.ecs.describe_express_gateway_service(serviceArn=made["serviceArn"])
+    assert found["service"]["activeConfigurations"][0]["ingressPaths"][0]["endpoint"] == url
+    after = world(ecs_session)
+    for kind in ("services", "loadBalancers", "targetGroups", "securityGroups", "logGroups"):
+        assert after[kind] == before[kind], kind
