@@ -13,7 +13,9 @@ one-minute intervals, only for resources with RUNNING tasks, unit Percent.
   EC2 container instances, for tasks on EC2 instances only: CPUUtilization, MemoryUtilization,
   CPUReservation, MemoryReservation.
 With a load balancer, the target group's `AWS/ApplicationELB` RequestCount and
-RequestCountPerTarget (what ALBRequestCountPerTarget target tracking reads) are published too.
+RequestCountPerTarget (dimension TargetGroup; Sum is its only valid statistic, itself an average
+per target: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html)
+are published too: what ALBRequestCountPerTarget target tracking reads.
 """
 
 from __future__ import annotations

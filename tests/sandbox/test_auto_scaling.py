@@ -337,3 +337,45 @@ def test_an_alarm_the_sandbox_evaluates_rolls_a_deployment_back(manual, blue_gre
     assert record["status"] == "ROLLBACK_SUCCESSFUL"
     service = ecs.describe_services(cluster="shop", services=["web"])["services"][0]
     assert service["taskDefinition"].endswith("web:1")
+
+
+def test_alb_request_count_per_target_tracking(manual, blue_green_alb) -> None:
+    ecs = manual.ecs
+    subnets = manual.ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])[
+        "Subnets"
+    ][:2]
+    alb = blue_green_alb(subnets[0]["VpcId"], [s["SubnetId"] for s in subnets])
+    group = alb["groups"][0]
+    balancer = manual.elbv2.describe_target_groups(TargetGroupArns=[group])["TargetGroups"][0][
+        "LoadBalancerArns"
+    ][0]
+    ecs.create_cluster(clusterName="shop")
+    ecs.register_task_definition(
+        family="web", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256",
+        memory="512", containerDefinitions=[{"name": "web", "image": "nginx",
+                                             "portMappings": [{"containerPort": 80}]}],
+    )  # fmt: skip
+    network = {"subnets": [subnets[0]["SubnetId"]], "assignPublicIp": "ENABLED"}
+    ecs.create_service(
+        cluster="shop", serviceName="web", taskDefinition="web", desiredCount=2,
+        launchType="FARGATE", networkConfiguration={"awsvpcConfiguration": network},
+        loadBalancers=[{"targetGroupArn": group, "containerName": "web", "containerPort": 80}],
+    )  # fmt: skip
+    manual.sandbox.settle()
+    label = balancer.split(":loadbalancer/")[1] + "/" + group.split(":")[-1]
+    names = _target_tracking(
+        manual, low=1, high=5, TargetValue=100.0,
+        PredefinedMetricSpecification={
+            "PredefinedMetricType": "ALBRequestCountPerTarget", "ResourceLabel": label,
+        },
+    )  # fmt: skip
+    high = manual.cloudwatch.describe_alarms(AlarmNames=names[:1])["MetricAlarms"][0]
+    assert (high["Namespace"], high["MetricName"], high["Statistic"]) == (
+        "AWS/ApplicationELB", "RequestCountPerTarget", "Sum",
+    )  # fmt: skip
+    assert high["Dimensions"] == [{"Name": "TargetGroup", "Value": group.split(":")[-1]}]
+    manual.sandbox.load("shop", "web", requests=600)  # 300 a target: ceil(2 x 300 / 100) = 6
+    manual.sandbox.advance(180)
+    assert _desired(manual)[0] == 5  # MaxCapacity
+    dims = [{"Name": "TargetGroup", "Value": group.split(":")[-1]}]
+    assert _latest(manual, "RequestCountPerTarget", "AWS/ApplicationELB", dims) == 300.0
