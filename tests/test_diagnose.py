@@ -505,3 +505,50 @@ def test_the_deployments_view_says_why_a_rolled_back_deployment_failed(
             break
     assert view.last["status"] == "ROLLBACK_SUCCESSFUL", view.last["status"]
     assert "data-cause='log-group-missing'" in view.last_box.value
+
+
+def _run_for(session: ecskit.Session, network: dict[str, Any], box: Any, seconds: int) -> str:
+    arn = session.ecs.run_task(
+        cluster="shop", taskDefinition="app", launchType="FARGATE", networkConfiguration=network
+    )["tasks"][0]["taskArn"]
+    box.advance(seconds)
+    return str(arn)
+
+
+def test_an_exit_and_an_out_of_memory_kill_from_the_sandbox(session, shop, manual) -> None:
+    _register(session)
+    manual.behave(container="app", exits=3, after=5)
+    exited = ecskit.diagnose(session, cluster="shop", task=_run_for(session, shop, manual, 60))
+    assert exited.cause_id == "essential-container-exited", str(exited)
+    assert exited.cause == "an essential container exited (app exited with code 3)"
+    assert "stopCode: EssentialContainerExited" in exited.evidence
+    manual.behave(container="app", out_of_memory=True, after=5)
+    killed = ecskit.diagnose(session, cluster="shop", task=_run_for(session, shop, manual, 60))
+    assert killed.cause_id == "out-of-memory", str(killed)
+    assert any("exitCode 137" in line for line in killed.evidence)
+
+
+def test_a_failing_health_check_rolls_back_and_diagnose_says_why(session, shop, manual) -> None:
+    check = {"command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"], "interval": 10}
+    _register(session, image="shop:1", healthCheck=check)
+    _register(session, image="shop:2", healthCheck=check)
+    manual.behave("shop:2", health="unhealthy")
+    _breaker_service(session, shop, "app:1", rollback=True)
+    manual.settle()
+    session.ecs.update_service(cluster="shop", service="shop", taskDefinition="app:2")
+    failing = None
+    for _ in range(30):
+        manual.advance(30)
+        found = ecskit.diagnose(session, cluster="shop", service="shop")
+        failing = failing or (found if found.cause_id == "container-health-check" else None)
+        if found.cause_id == "steady":
+            break
+    assert failing is not None, str(found)
+    assert failing.docs == causes.REPOST + "ecs-task-stopped"
+    assert any("stoppedReason: Task failed container health checks" in line
+               for line in failing.evidence)  # fmt: skip
+    service = session.ecs.describe_services(cluster="shop", services=["shop"])["services"][0]
+    assert service["taskDefinition"].endswith("/app:1")  # rolled back
+    assert ecskit.diagnosis.last_failure(session, "shop", "shop").cause_id == (
+        "container-health-check"
+    )
