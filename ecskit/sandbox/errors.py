@@ -120,6 +120,7 @@ def check_create_service(backend: Any, body: dict[str, Any]) -> None:
     if body.get("taskDefinition"):
         find_task_definition(backend, body["taskDefinition"])
     check_desired_count(body.get("desiredCount"), bool(body.get("serviceRegistries")))
+    check_strategy_associated(cluster, body)
 
 
 def check_desired_count(count: int | None, discovery: bool) -> None:
@@ -144,13 +145,33 @@ def check_update_service(backend: Any, body: dict[str, Any]) -> Any:
         find_task_definition(backend, body["taskDefinition"])
     registries = body.get("serviceRegistries", getattr(service, "service_registries", None))
     check_desired_count(body.get("desiredCount"), bool(registries))
+    check_strategy_associated(cluster, body)
     return service
 
 
 def check_run_task(backend: Any, body: dict[str, Any]) -> Any:
     check_run_count(body)
-    find_cluster(backend, body.get("cluster"))
+    check_strategy_associated(find_cluster(backend, body.get("cluster")), body)
     return find_task_definition(backend, body.get("taskDefinition"))
+
+
+# ECS's words when a strategy names a provider the cluster does not have, FARGATE and FARGATE_SPOT
+# included (https://github.com/dask/dask-cloudprovider/issues/328; botocore's
+# CreateCluster.capacityProviders: "A capacity provider must be associated with a cluster before
+# it can be ... used in a capacity provider strategy when calling the CreateService or RunTask
+# actions.")
+NOT_ASSOCIATED = (
+    "The specified capacity provider strategy cannot contain a capacity provider that is not "
+    "associated with the cluster. Associate the capacity provider with the cluster or specify a "
+    "valid capacity provider and try again."
+)
+
+
+def check_strategy_associated(cluster: Any, body: dict[str, Any]) -> None:
+    associated = set(getattr(cluster, "capacity_providers", None) or [])
+    for item in body.get("capacityProviderStrategy") or []:
+        if isinstance(item, dict) and item.get("capacityProvider") not in associated:
+            raise EcsError("InvalidParameterException", NOT_ASSOCIATED)
 
 
 # -- ecskit.rules: the same rules the forms show ------------------------------------------

@@ -62,7 +62,11 @@ def _worker(session: ecskit.Session, **changes: object) -> dict:
                 "image": image_uri(session, "7"),
                 "logConfiguration": {
                     "logDriver": "awslogs",
-                    "options": {"awslogs-group": "/ecs/worker", "awslogs-region": "us-east-1"},
+                    "options": {
+                        "awslogs-group": "/ecs/worker",
+                        "awslogs-region": "us-east-1",
+                        "awslogs-stream-prefix": "worker",
+                    },
                 },
             }
         ],
