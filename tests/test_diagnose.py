@@ -77,7 +77,13 @@ def test_a_missing_log_group_is_named_with_its_fix_and_page(session, shop) -> No
         },
     )  # fmt: skip
     arn = _run(session, shop)
-    found = ecskit.diagnose(session, cluster="shop", task=arn.rsplit("/", 1)[1])
+    session.read_only = True  # as on a real account: diagnose only reads
+    try:
+        found = ecskit.diagnose(session, cluster="shop", task=arn.rsplit("/", 1)[1])
+        service_view = ecskit.diagnosis.attention(session, "shop")
+    finally:
+        session.read_only = False
+    assert [d.cause_id for d in service_view] == ["log-group-missing"]
     assert found.cause_id == "log-group-missing" and found.recognised and not found.healthy
     assert found.docs == causes.INIT_ERRORS
     assert "awslogs-create-group" in found.fix
