@@ -73,8 +73,13 @@ class Recent:
         return {key[0] for key in self.series.get((account, region), {})}
 
     def values(self, account: str, region: str, key: tuple, since: float) -> list[tuple]:
-        found = self.series.get((account, region), {}).get(key)
-        return [(t, v) for t, v in found or () if t > since] if found else []
+        found = self.series.get((account, region), {}).get(key) or ()
+        recent = []
+        for t, v in reversed(found):  # newest first: stop at the window's start
+            if t <= since:
+                break
+            recent.append((t, v))
+        return recent[::-1]
 
 
 class Alarms:
