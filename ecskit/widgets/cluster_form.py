@@ -107,7 +107,6 @@ class ClusterForm(Form):
                 self.infrastructure,
                 label="Infrastructure",
                 name="infrastructure",
-                extra=[self.infra_help],
             ),
             Field(
                 # not a CreateCluster key: the Auto Scaling group made before the cluster
@@ -147,6 +146,9 @@ class ClusterForm(Form):
             ),
             Field("tags", self.tags, label="Tags", name="tags"),
         ]
+        # the explanation under the choice, not beside it: a long one squeezed the label (#16)
+        chosen = self.field("capacityProviders").box
+        chosen.children = (chosen.children[0], self.infra_help, *chosen.children[1:])
         boxes = [field.box for field in self.fields if field not in self.managed.fields]
         self.layout_children([*boxes[:3], self.managed.box, *boxes[3:], self.registration])
         self.watch(

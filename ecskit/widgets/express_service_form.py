@@ -52,7 +52,9 @@ class ExpressServiceForm(Form):
         self.cluster = widgets.Text(placeholder="default", layout={"width": "300px"})
         self.execution_role = widgets.Dropdown(options=[("None", "")], layout=wide)
         self.infrastructure_role = widgets.Dropdown(options=[("None", "")], layout=wide)
-        self.create_execution = widgets.Button(description="Create ecsTaskExecutionRole")
+        self.create_execution = widgets.Button(
+            description="Create ecsTaskExecutionRole", layout={"width": "240px"}
+        )
         self.create_execution.add_class("ecskit-create-execution-role")
         self.create_infrastructure = widgets.Button(
             description="Create the infrastructure role", layout={"width": "240px"}

@@ -217,6 +217,8 @@ class ServiceForm(DeploymentForm):
             for field in self.fields:
                 field.problems_html.value = ""
                 field.problems = []
+                if field.widget is not None:
+                    field.widget.remove_class("ecskit-invalid")
             self.top_problems.value = ""
         return problems
 

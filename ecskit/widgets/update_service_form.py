@@ -12,6 +12,7 @@ from .. import console, ops, scaling
 from ..rules import volume_configuration
 from ._deployment import DeploymentForm
 from ._fields import Field
+from ._managed_instances_fields import fit_rows
 from ._scaling_fields import ScalingSection
 from ._strategy_fields import StrategySection
 from ._volume_fields import VolumeSection
@@ -86,7 +87,7 @@ class UpdateServiceForm(DeploymentForm):
             Field(
                 "deploymentConfiguration.deploymentCircuitBreaker",
                 self.circuit_breaker,
-                label="Deployment failure detection",
+                label="Failure detection",
                 name="circuit-breaker",
                 extra=[self.rollback],
             ),
@@ -118,6 +119,10 @@ class UpdateServiceForm(DeploymentForm):
             ]
         )
         self.deployment.strategy.observe(lambda _: self._breaker_shown(), names="value")
+        # #16: a VPC label ends "(default)"; every chosen subnet in sight
+        self.vpc.layout.width = "440px"
+        for select in (self.subnets, self.security_groups):
+            select.observe(lambda change: fit_rows(change["owner"]), names="options")
         self.watch(
             self.desired,
             self.minimum_percent,
