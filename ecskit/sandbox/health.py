@@ -169,6 +169,7 @@ class Health:
                 task._ecskit_proven = not getattr(task, "_ecskit_never_healthy", False)
                 service = self.service_of(task)
                 if service is not None:
+                    self._reset_failures(task, service)
                     self.scheduler.touch(service)  # it may now count as healthy
             elif task.health_status == "UNHEALTHY" and before != "UNHEALTHY":
                 service = self.service_of(task)
@@ -183,6 +184,18 @@ class Health:
                 integrations.target_unhealthy(task, service, detail["lb"])
         elif happening.kind in ("elb-stop", "health-stop"):
             self._stop_unhealthy(task, happening.kind, detail)
+
+    def _reset_failures(self, task: Any, service: Any) -> None:
+        """resetOnHealthyTask (default true): "a task that reaches a healthy state resets the
+        failure count to 0" (DeploymentCircuitBreaker in botocore's ECS model)."""
+        conf = getattr(service, "deployment_configuration", None) or {}
+        breaker = conf.get("deploymentCircuitBreaker") or {}
+        deployment = next((d for d in service.deployments if d["id"] == task.started_by), None)
+        if deployment is None or breaker.get("resetOnHealthyTask", True) is False:
+            return
+        if deployment.get("rolloutState") == "IN_PROGRESS" and deployment.get("failedTasks"):
+            deployment["failedTasks"] = 0
+            self.scheduler.record_failure(service, deployment)
 
     @staticmethod
     def healthy(task: Any) -> bool:

@@ -8,6 +8,8 @@ sandbox's own.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ecskit.sandbox.behaviour import LABEL, BehaviourError
@@ -32,11 +34,12 @@ def network(session) -> dict:
 CHECK = {"command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"], "interval": 10}
 
 
-def _register(ecs, image="my-app:2", family="web", **extra):
+def _register(ecs, image="my-app:2", family="web", role=None, **extra):
     container = {"name": "web", "image": image, "portMappings": [{"containerPort": 80}], **extra}
     return ecs.register_task_definition(
         family=family, requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
         cpu="256", memory="512", containerDefinitions=[container],
+        **({"executionRoleArn": role} if role else {}),
     )["taskDefinition"]  # fmt: skip
 
 
@@ -389,3 +392,57 @@ def test_an_unhealthy_app_with_nothing_checking_it_runs_on(manual, network) -> N
     first = _tasks(manual)[0]["taskArn"]
     manual.sandbox.advance(600)
     assert [t["taskArn"] for t in _tasks(manual)] == [first]
+
+
+@pytest.mark.parametrize("reset", [True, False])
+def test_a_healthy_task_resets_the_failure_count_unless_told_not_to(manual, network, reset) -> None:
+    # tasks fail to start until the tag is pushed; then they start and pass their health check
+    ecs, ecr = manual.ecs, manual.ecr
+    ecr.create_repository(repositoryName="app")
+    image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:2"
+    _register(ecs, image=image, role=_execution_role(manual), healthCheck=CHECK)
+    breaker = {
+        "enable": True, "rollback": False, "resetOnHealthyTask": reset,
+        "thresholdConfiguration": {"type": "COUNT", "value": 10},
+    }  # fmt: skip
+    _service(manual, network, deploymentConfiguration={"deploymentCircuitBreaker": breaker})
+    assert _deployment(manual)["failedTasks"] == 1
+    manifest = (
+        '{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json"}'
+    )
+    ecr.put_image(repositoryName="app", imageManifest=manifest, imageTag="2")
+    manual.sandbox.advance(61)  # the service's back-off after a failed start
+    manual.sandbox.advance(15)  # started, then passed its first check
+    assert _tasks(manual)[0]["healthStatus"] == "HEALTHY"
+    assert _deployment(manual)["failedTasks"] == (0 if reset else 1)
+
+
+def _deployment(session) -> dict:
+    service = session.ecs.describe_services(cluster="shop", services=["web"])["services"][0]
+    return service["deployments"][0]
+
+
+def _execution_role(session) -> str:
+    """ecsTaskExecutionRole: trusted by ecs-tasks, allowed what AmazonECSTaskExecutionRolePolicy
+    allows (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html)."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                       "Action": "sts:AssumeRole"}],
+    }  # fmt: skip
+    allowed = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+            "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+            "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",
+            "logs:CreateLogStream", "logs:PutLogEvents",
+        ]}],
+    }  # fmt: skip
+    iam = session.iam
+    role = iam.create_role(
+        RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(trust)
+    )
+    iam.put_role_policy(
+        RoleName="ecsTaskExecutionRole", PolicyName="pull", PolicyDocument=json.dumps(allowed)
+    )
+    return role["Role"]["Arn"]
