@@ -93,6 +93,7 @@ class ExpressServices:
         config["scalingTarget"] = target
         if body.get("networkConfiguration"):
             net = checks.network(_ec2(backend), body)
+            checks.check_zones(net, made.alb_zones(w, net["vpc"], record["alb"]["scheme"]))
             if net["vpc"] != record["vpc"]:
                 raise checks.refuse(
                     "networkConfiguration: the new subnets must be in the service's VPC "
@@ -160,7 +161,9 @@ class ExpressServices:
         config = shape.first_configuration(body)
         plan["port"] = plan.get("port") or config["primaryContainer"]["containerPort"]
         config["scalingTarget"] = checks.scaling_target(body, None)
-        plan["network"] = checks.network(_ec2(backend), body)
+        plan["network"] = net = checks.network(_ec2(backend), body)
+        scheme = "internet-facing" if net["public"] else "internal"
+        checks.check_zones(net, made.alb_zones(w, net["vpc"], scheme))
         plan["config"] = config
         if "taskDefinition" not in plan:
             plan["logGroup"] = shape.log_group_name(config, cluster, name)

@@ -189,7 +189,19 @@ def network(ec2: Any, body: dict[str, Any]) -> dict[str, Any]:
             )
     public = all(_public(s) for s in subnets)
     return {"vpc": vpc, "subnets": [s.id for s in subnets], "securityGroups": groups,
-            "public": public}  # fmt: skip
+            "public": public, "zones": sorted({s.availability_zone for s in subnets})}  # fmt: skip
+
+
+def check_zones(net: dict[str, Any], zones: set[str]) -> None:
+    """ "Subsequent Express Mode services that launch in the same VPC must have subnets that
+    match the availability zones supported by the load balancer" (GUIDE)."""
+    outside = [z for z in net["zones"] if zones and z not in zones]
+    if outside:
+        raise refuse(
+            f"networkConfiguration.subnets: {', '.join(outside)} is not an Availability Zone of "
+            f"the Express load balancer of {net['vpc']} ({', '.join(sorted(zones))}): choose "
+            "subnets in those zones."
+        )
 
 
 def _public(subnet: Any) -> bool:

@@ -59,6 +59,18 @@ def shared_alb(w: MotoClient, vpc: str, scheme: str) -> dict[str, Any] | None:
     return None
 
 
+def alb_zones(w: MotoClient, vpc: str, scheme: str) -> set[str]:
+    """The Availability Zones of the VPC's Express load balancers of `scheme` (empty: none yet).
+    "the first Express Mode service for a VPC defines the subnets associated with either the
+    internet-facing or internal load balancer for that VPC" (GUIDE)."""
+    zones: set[str] = set()
+    for lb in w.call("elbv2", "DescribeLoadBalancers").get("LoadBalancers") or []:
+        ours = lb.get("VpcId") == vpc and lb.get("Scheme") == scheme
+        if ours and _made_by_express(w, lb["LoadBalancerArn"]):
+            zones.update(z["ZoneName"] for z in lb.get("AvailabilityZones") or [])
+    return zones
+
+
 def _made_by_express(w: MotoClient, arn: str) -> bool:
     tags = w.call("elbv2", "DescribeTags", ResourceArns=[arn])["TagDescriptions"]
     return any(t["Key"] == MADE_BY for d in tags for t in d.get("Tags") or [])

@@ -175,14 +175,21 @@ def test_private_subnets_get_an_internal_load_balancer(ecs_session, roles) -> No
         ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=zone)["Subnet"][
             "SubnetId"
         ]
-        for i, zone in enumerate(("us-east-1a", "us-east-1b"))
+        for i, zone in enumerate(("us-east-1a", "us-east-1b", "us-east-1c"))
     ]
-    made = create(ecs_session, roles, networkConfiguration={"subnets": subnets})
+    made = create(ecs_session, roles, networkConfiguration={"subnets": subnets[:2]})
     assert made["activeConfigurations"][0]["ingressPaths"][0]["accessType"] == "PRIVATE"
     lb = ecs_session.elbv2.describe_load_balancers()["LoadBalancers"][0]
     assert (lb["Scheme"], lb["VpcId"]) == ("internal", vpc)
     service = ecs_session.ecs.describe_services(cluster="default", services=["shop"])["services"]
     assert service[0]["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "DISABLED"
+    # the first service fixed the load balancer's zones: a later one must use them
+    before = world(ecs_session)
+    with pytest.raises(ecs_session.ecs.exceptions.InvalidParameterException, match="us-east-1c"):
+        create(ecs_session, roles, "cart", networkConfiguration={"subnets": subnets[1:]})
+    assert world(ecs_session) == before
+    create(ecs_session, roles, "cart", networkConfiguration={"subnets": subnets[:2]})
+    assert len(ecs_session.elbv2.describe_load_balancers()["LoadBalancers"]) == 1
 
 
 REFUSALS = [
