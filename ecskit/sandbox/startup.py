@@ -1,8 +1,10 @@
 """Whether a task can start, from the state the sandbox holds: ECS's words when it cannot.
 
 The lifecycle asks `startup_error(task)` as a task leaves PENDING; a reason stops the task with
-stopCode TaskFailedToStart (what the scheduler's circuit breaker counts). Checked in the order
-the agent works: the secrets it injects, then the image it pulls, then the log driver it starts.
+stopCode TaskFailedToStart (what the scheduler's circuit breaker counts). Checked as the agent
+meets them: the network path to each service it calls (network_path.py), then what the execution
+role may do (execution_role.py), then whether the secrets, the image and the log group exist.
+Every message and its source: docs/task-failures.md.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+
+from .execution_role import permission_error
+from .network_path import network_error
 
 _ECR_IMAGE = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/"
@@ -23,7 +28,14 @@ def startup_error(task: Any) -> str | None:
     """The stoppedReason ECS gives a task that cannot start, or None when it can."""
     definition = task._backend.describe_task_definition(task.task_definition_arn)
     containers = definition.container_definitions
-    return secrets_error(task, containers) or pull_error(task) or log_group_error(task, containers)
+    role = getattr(definition, "execution_role_arn", None)
+    return (
+        network_error(task, containers)
+        or (permission_error(task, definition, role) if role else None)
+        or secrets_error(task, containers)
+        or pull_error(task)
+        or log_group_error(task, containers)
+    )
 
 
 def secrets_error(task: Any, containers: list[dict[str, Any]]) -> str | None:
@@ -100,8 +112,8 @@ def log_group_error(task: Any, containers: list[dict[str, Any]]) -> str | None:
     """An awslogs group that does not exist fails the task; with awslogs-create-group "true"
     ECS creates it instead (the execution role needs logs:CreateLogGroup for that:
     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html,
-    https://docs.compose-x.io/syntax/composex/ecs.details/logging.html).
-    The sandbox does not evaluate IAM yet."""
+    https://docs.compose-x.io/syntax/composex/ecs.details/logging.html; execution_role.py
+    judges that permission before this runs)."""
     from moto.logs.models import logs_backends
 
     for container in containers:

@@ -38,16 +38,31 @@ def manual(session: ecskit.Session) -> Iterator[ecskit.Session]:
 
 @pytest.fixture
 def network(session: ecskit.Session) -> dict[str, Any]:
-    """A VPC (DNS hostnames off, as moto makes it), a subnet and a security group."""
+    """A VPC (DNS hostnames off, as moto makes it), a public subnet (its main route table sends
+    0.0.0.0/0 to an internet gateway) and a security group; tasks get a public IP, so they can
+    reach their registry (the sandbox stops tasks that cannot, as ECS does)."""
     ec2 = session.ec2
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.2.0/24")["Subnet"]
     group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+    main = ec2.describe_route_tables(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc]},
+            {"Name": "association.main", "Values": ["true"]},
+        ]
+    )["RouteTables"][0]["RouteTableId"]
+    ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
     return {
         "vpc": vpc,
         "subnet": subnet,
         "config": {
-            "awsvpcConfiguration": {"subnets": [subnet["SubnetId"]], "securityGroups": [group]}
+            "awsvpcConfiguration": {
+                "subnets": [subnet["SubnetId"]],
+                "securityGroups": [group],
+                "assignPublicIp": "ENABLED",
+            }
         },
     }
 
@@ -107,6 +122,17 @@ def failing_rollout(session: Any, network: dict[str, Any], name: str = "app") ->
     return ecs.describe_services(cluster="shop", services=[name])["services"][0]
 
 
+def run_settled(session: Any, config: dict[str, Any], family: str = "app") -> dict[str, Any]:
+    """RunTask of `family` on Fargate in cluster "shop" with `config` (a networkConfiguration),
+    then the task as DescribeTasks answers once the sandbox has settled."""
+    ecs = session.ecs
+    arn = ecs.run_task(
+        cluster="shop", taskDefinition=family, launchType="FARGATE", networkConfiguration=config
+    )["tasks"][0]["taskArn"]
+    session.sandbox.settle()
+    return ecs.describe_tasks(cluster="shop", tasks=[arn])["tasks"][0]
+
+
 @pytest.fixture
 def kit() -> Any:
     """The helpers above, for tests (test modules do not import each other)."""
@@ -117,5 +143,6 @@ def kit() -> Any:
         ec2_definition=ec2_definition,
         fargate_service=fargate_service,
         failing_rollout=failing_rollout,
+        run_settled=run_settled,
         fast=FAST,
     )

@@ -73,6 +73,12 @@ def test_the_aws_cli_sees_a_sandbox_that_behaves_like_ecs(endpoint: str) -> None
     ecs, ec2 = _clients(endpoint)
     vpc_id = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    # a public subnet: the tasks must reach Docker Hub (the sandbox stops them otherwise)
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+    table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
+    main = table["RouteTables"][0]["RouteTableId"]
+    ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
     ecs.create_cluster(clusterName="shop")
     for _ in range(3):
         ecs.register_task_definition(
@@ -83,7 +89,7 @@ def test_the_aws_cli_sees_a_sandbox_that_behaves_like_ecs(endpoint: str) -> None
             memory="512",
             containerDefinitions=[{"name": "web", "image": "nginx"}],
         )
-    network = f"awsvpcConfiguration={{subnets=[{subnet}]}}"
+    network = f"awsvpcConfiguration={{subnets=[{subnet}],assignPublicIp=ENABLED}}"
     aws(
         endpoint, "ecs", "create-service", "--cluster", "shop", "--service-name", "web",
         "--task-definition", "web:3", "--desired-count", "3", "--launch-type", "FARGATE",
