@@ -17,6 +17,7 @@ from pathlib import Path
 _DELEGATED = {
     "validate": ("ecskit.rules.command", "check a request body (JSON) against ECS's rules"),
     "draw": ("ecskit.graph_command", "draw the resource hierarchy of an account or sandbox"),
+    "lite": ("ecskit.lite.command", "build the course as a static JupyterLite site (no server)"),
 }
 
 
