@@ -1,7 +1,7 @@
 """What happens to a RUNNING task over sandbox time: container health checks, target health,
 essential-container exits and out-of-memory kills, as the containers' behaviours say.
 
-When a task reaches RUNNING, its timeline is worked out once (`timeline`): when each container
+When a task reaches RUNNING, its timeline is worked out once (health_checks.py): when each container
 turns HEALTHY or UNHEALTHY, when one exits, when its load balancer target turns unhealthy. Only
 tasks with a health check or a behaviour are watched, so the tick costs nothing for the rest.
 The facts and their sources: docs/container-behaviour.md.
@@ -13,43 +13,19 @@ import heapq
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import integrations
-from .behaviour import Behaviour, BehaviourError
+from .behaviour import BehaviourError
+from .health_checks import Container, Happening, check_parameters, timeline
 
 log = logging.getLogger(__name__)
 
-# HealthCheck's defaults (botocore's ECS model: interval 30 s, retries 3, startPeriod off)
-INTERVAL, RETRIES, START_PERIOD = 30, 3, 0
-# Out of memory: the container's reason, and SIGKILL's exit code (128 + 9)
-# (https://repost.aws/knowledge-center/ecs-resolve-outofmemory-errors)
-OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
-OOM_EXIT_CODE = 137
 # https://repost.aws/knowledge-center/ecs-task-stopped
 EXITED = "Essential container in task exited"
 # startedAt is kept to the microsecond: a happening due "now" may be a hair later than now
 SLACK = 1e-3
 FAILED_CONTAINER_CHECKS = "Task failed container health checks"
-
-
-@dataclass(frozen=True)
-class Container:
-    """What the timeline needs of one container definition."""
-
-    name: str
-    essential: bool
-    check: tuple[float, int, float] | None  # interval, retries, startPeriod
-    behaviour: Behaviour | None
-
-
-@dataclass(order=True)
-class Happening:
-    at: float
-    order: int
-    kind: str = field(compare=False)  # container-health, exit, target, elb-stop, health-stop
-    detail: dict[str, Any] = field(compare=False, default_factory=dict)
 
 
 class Health:
@@ -118,7 +94,7 @@ class Health:
             except BehaviourError as error:  # a label the sandbox cannot read: healthy
                 log.warning("sandbox: %s; the container is taken as healthy", error)
                 behaviour = None
-            check = _check(definition.get("healthCheck"))
+            check = check_parameters(definition.get("healthCheck"))
             if behaviour is not None or check is not None:
                 found.append(
                     Container(definition["name"], definition.get("essential", True) is not False,
@@ -244,81 +220,6 @@ class Health:
         self.lifecycle.stop(task, "ServiceSchedulerInitiated", reason)
         self.scheduler.event(service, self.scheduler.stopped_message(service, [task]))
         self.scheduler.count_failure(task, service)
-
-
-def timeline(
-    containers: list[Container],
-    started: float,
-    targets: list[tuple[dict[str, Any], float, int]] = (),  # type: ignore[assignment]
-    grace: float = 0.0,
-) -> list[Happening]:
-    """Every happening of one task's life from `started` (epoch seconds), in no order."""
-    found: list[Happening] = []
-    for container in containers:
-        said = container.behaviour or Behaviour()
-        base = {"name": container.name, "essential": container.essential}
-        if said.exits is not None or said.out_of_memory:
-            code = OOM_EXIT_CODE if said.out_of_memory else said.exits
-            reason = OOM_REASON if said.out_of_memory else None
-            found.append(
-                Happening(started + said.after, len(found), "exit",
-                          {**base, "code": code, "reason": reason})
-            )  # fmt: skip
-        if container.check is not None:
-            failing_from = started + said.after if said.health == "unhealthy" else math.inf
-            for at, status in _check_results(container.check, started, failing_from):
-                found.append(
-                    Happening(at, len(found), "container-health", {**base, "status": status})
-                )
-    failing = [c for c in containers if (c.behaviour or Behaviour()).health == "unhealthy"]
-    for lb, interval, threshold in targets:
-        app = next((c for c in failing if c.name == lb.get("containerName")), None)
-        if app is None:
-            continue
-        after = app.behaviour.after if app.behaviour else 0.0
-        # the target group checks from registration on; `threshold` failures in a row
-        first = math.ceil(after / interval) * interval
-        unhealthy = started + first + (threshold - 1) * interval
-        at_once = first == 0  # it never passes a check: never healthy in the target group
-        found.append(Happening(unhealthy, len(found), "target", {"lb": lb, "at_once": at_once}))
-        found.append(Happening(max(unhealthy, started + grace), len(found), "elb-stop", {"lb": lb}))
-    return found
-
-
-def _check_results(
-    check: tuple[float, int, float], started: float, failing_from: float
-) -> list[tuple[float, str]]:
-    """When a container turns HEALTHY and UNHEALTHY: checks every `interval` from the start;
-    failures inside startPeriod count only once a check has passed (HealthCheck.startPeriod)."""
-    interval, retries, start_period = check
-    results = []
-    healthy = False
-    failures = 0
-    step = 1
-    while True:
-        at = started + step * interval
-        if at < failing_from:
-            if not healthy:
-                results.append((at, "HEALTHY"))
-                healthy = True
-            if failing_from == math.inf:
-                return results
-        elif healthy or at >= started + start_period:
-            failures += 1
-            if failures >= retries:
-                results.append((at, "UNHEALTHY"))
-                return results
-        step += 1
-
-
-def _check(health_check: Any) -> tuple[float, int, float] | None:
-    if not isinstance(health_check, dict) or not health_check.get("command"):
-        return None
-    return (
-        float(health_check.get("interval") or INTERVAL),
-        int(health_check.get("retries") or RETRIES),
-        float(health_check.get("startPeriod") or START_PERIOD),
-    )
 
 
 def _load_balancing(task: Any, service: Any) -> tuple[list[tuple[dict, float, int]], float]:
