@@ -140,42 +140,42 @@ class CapacityProviders:
             environ, "DescribeCapacityProviders", {"capacityProviders": [provider.name]}
         )
         answer = found["capacityProviders"][0]
-        if managed_instances.is_managed(provider):
-            return self._delete_managed(backend, provider, answer, environ)
-        users = sorted(
-            c.name
-            for c in backend.clusters.values()
-            if c.status == "ACTIVE" and provider.name in (c.capacity_providers or [])
-        )
-        if users:
-            reason = (
-                "The capacity provider cannot be deleted because it is associated with "
-                f"cluster: {users[0]}. Remove the capacity provider from the cluster and try "
-                "again."
-            )
+        managed = managed_instances.is_managed(provider)
+        reason = _in_use(backend, provider, managed)
+        if reason:
             provider.update_status = "DELETE_FAILED"
             answer.update(updateStatus="DELETE_FAILED", updateStatusReason=reason)
             return {"capacityProvider": answer}
+        if managed:  # its instances are terminated and its cluster forgets it
+            managed_instances.retire(backend, provider)
+            self._cluster_changed(backend, provider.cluster)
         self.moto(environ, "DeleteCapacityProvider", {"capacityProvider": provider.name})
         answer["updateStatus"] = "DELETE_IN_PROGRESS"
         return {"capacityProvider": answer}
 
-    def _delete_managed(self, backend: Any, provider: Any, answer: dict, environ: dict) -> dict:
-        """A Managed Instances provider in use by a service is kept (DELETE_FAILED); otherwise
-        its instances are terminated and it is deleted."""
+
+def _in_use(backend: Any, provider: Any, managed: bool) -> str | None:
+    """Why the provider cannot be deleted yet, or None. A Managed Instances provider always
+    belongs to its cluster: it is in use while a service's strategy names it."""
+    if managed:
         services = managed_instances.users(backend, provider)
-        if services:
-            # wording ours, in the shape of ECS's "associated with cluster" reason above
-            reason = (
-                "The capacity provider cannot be deleted because it is used by service: "
-                f"{services[0]}. Update the service to another capacity provider strategy, or "
-                "delete it, and try again."
-            )
-            provider.update_status = "DELETE_FAILED"
-            answer.update(updateStatus="DELETE_FAILED", updateStatusReason=reason)
-            return {"capacityProvider": answer}
-        managed_instances.retire(backend, provider)
-        self._cluster_changed(backend, provider.cluster)
-        self.moto(environ, "DeleteCapacityProvider", {"capacityProvider": provider.name})
-        answer["updateStatus"] = "DELETE_IN_PROGRESS"
-        return {"capacityProvider": answer}
+        if not services:
+            return None
+        # wording ours, in the shape of ECS's "associated with cluster" reason below
+        return (
+            "The capacity provider cannot be deleted because it is used by service: "
+            f"{services[0]}. Update the service to another capacity provider strategy, or "
+            "delete it, and try again."
+        )
+    users = sorted(
+        c.name
+        for c in backend.clusters.values()
+        if c.status == "ACTIVE" and provider.name in (c.capacity_providers or [])
+    )
+    if not users:
+        return None
+    return (
+        "The capacity provider cannot be deleted because it is associated with "
+        f"cluster: {users[0]}. Remove the capacity provider from the cluster and try "
+        "again."
+    )

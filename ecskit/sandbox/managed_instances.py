@@ -60,6 +60,14 @@ def _iam(backend: Any) -> Any:
     return iam_backends[backend.account_id]["global"]
 
 
+def _found(lookup: Any, message: str) -> Any:
+    """What `lookup()` finds, or InvalidParameterException(message) when moto has none."""
+    try:
+        return lookup()
+    except Exception:  # moto's NoSuchEntity / InvalidSubnetID.NotFound
+        raise _invalid(message) from None
+
+
 def _trusts(role: Any, principal: str) -> bool:
     """True if the role's trust policy lets `principal` (a service) assume it."""
     try:
@@ -92,14 +100,12 @@ def check_infrastructure_role(backend: Any, arn: str) -> None:
     field = f"{FIELD}.infrastructureRoleArn"
     if not arn:
         raise _invalid(f"{field} is required: the ARN of the role ECS assumes to manage instances.")
-    try:
-        role = _iam(backend).get_role_by_arn(arn)
-    except Exception:  # moto's NoSuchEntity: the role does not exist
-        raise _invalid(
-            f"{field}: the role {arn} does not exist. Create it (trusted by "
-            f"{INFRASTRUCTURE_PRINCIPAL}, with AmazonECSInfrastructureRolePolicyForManagedInstances"
-            ") and try again."
-        ) from None
+    role = _found(
+        lambda: _iam(backend).get_role_by_arn(arn),
+        f"{field}: the role {arn} does not exist. Create it (trusted by "
+        f"{INFRASTRUCTURE_PRINCIPAL}, with AmazonECSInfrastructureRolePolicyForManagedInstances) "
+        "and try again.",
+    )
     if not _trusts(role, INFRASTRUCTURE_PRINCIPAL):
         raise _invalid(
             f"{field}: ECS cannot assume the role {role.name}: "
@@ -111,14 +117,11 @@ def check_instance_profile(backend: Any, arn: str) -> None:
     field = f"{TEMPLATE}.ec2InstanceProfileArn"
     if not arn:
         raise _invalid(f"{field} is required: the ARN of the instance profile for the instances.")
-    try:
-        profile = _iam(backend).get_instance_profile_by_arn(arn)
-    except Exception:  # moto's NoSuchEntity
-        raise _invalid(
-            f"{field}: the instance profile {arn} does not exist. Create it "
-            "(aws iam create-instance-profile) with a role trusted by "
-            f"{INSTANCE_PRINCIPAL}, then try again."
-        ) from None
+    profile = _found(
+        lambda: _iam(backend).get_instance_profile_by_arn(arn),
+        f"{field}: the instance profile {arn} does not exist. Create it (aws iam "
+        f"create-instance-profile) with a role trusted by {INSTANCE_PRINCIPAL}, then try again.",
+    )
     roles = list(profile.roles or [])
     if not roles:
         raise _invalid(
@@ -143,10 +146,11 @@ def check_network(backend: Any, network: dict[str, Any]) -> None:
         raise _invalid(f"{field}.subnets: give at least one subnet to launch instances in.")
     vpcs = set()
     for subnet_id in subnets:
-        try:
-            vpcs.add(ec2.get_subnet(subnet_id).vpc_id)
-        except Exception:  # moto's InvalidSubnetID.NotFound
-            raise _invalid(f"{field}.subnets: the subnet {subnet_id} does not exist.") from None
+        subnet = _found(
+            lambda s=subnet_id: ec2.get_subnet(s),
+            f"{field}.subnets: the subnet {subnet_id} does not exist.",
+        )
+        vpcs.add(subnet.vpc_id)
     if len(vpcs) > 1:
         raise _invalid(
             f"{field}.subnets: all subnets must be in the same VPC; these are in "

@@ -92,6 +92,14 @@ def awsvpc(mi: dict[str, Any]) -> dict[str, Any]:
     return {"awsvpcConfiguration": {"subnets": mi["subnets"][:1], "securityGroups": [mi["group"]]}}
 
 
+def web_service(session: Any, mi: dict[str, Any], count: int) -> None:
+    """Service "web" of `count` tasks on provider "mi", through a capacity provider strategy."""
+    session.ecs.create_service(
+        cluster="shop", serviceName="web", taskDefinition="web", desiredCount=count,
+        capacityProviderStrategy=ON_MI, networkConfiguration=awsvpc(mi),
+    )  # fmt: skip
+
+
 def cluster_providers(session: Any) -> list[str]:
     cluster = session.ecs.describe_clusters(clusters=["shop"])["clusters"][0]
     return cluster.get("capacityProviders", [])  # left out when empty
@@ -238,11 +246,7 @@ def test_run_task_launches_a_tagged_instance_that_registers(session, mi) -> None
 def test_a_service_on_the_provider_spreads_over_zones(session, mi) -> None:
     create(session, mi, body=provider_body(mi, subnets=3))
     register(session)
-    session.ecs.create_service(
-        cluster="shop", serviceName="web", taskDefinition="web", desiredCount=3,
-        capacityProviderStrategy=[{"capacityProvider": "mi", "weight": 1}],
-        networkConfiguration=awsvpc(mi),
-    )  # fmt: skip
+    web_service(session, mi, 3)
     session.sandbox.settle()
     service = session.ecs.describe_services(cluster="shop", services=["web"])["services"][0]
     assert service["runningCount"] == 3
@@ -257,10 +261,7 @@ def test_a_service_on_the_provider_spreads_over_zones(session, mi) -> None:
 def test_tasks_say_managed_instances_but_the_launch_type_is_refused(session, mi) -> None:
     create(session, mi)
     register(session)
-    session.ecs.create_service(
-        cluster="shop", serviceName="web", taskDefinition="web", desiredCount=2,
-        capacityProviderStrategy=ON_MI, networkConfiguration=awsvpc(mi),
-    )  # fmt: skip
+    web_service(session, mi, 2)
     session.sandbox.settle()
     arns = session.ecs.list_tasks(cluster="shop", serviceName="web")["taskArns"]
     tasks = session.ecs.describe_tasks(cluster="shop", tasks=arns)["tasks"]
@@ -324,11 +325,7 @@ def test_a_revision_not_for_managed_instances_is_refused(session, mi, kit) -> No
 def test_a_provider_in_use_is_not_deleted(session, mi) -> None:
     create(session, mi)
     register(session)
-    session.ecs.create_service(
-        cluster="shop", serviceName="web", taskDefinition="web", desiredCount=1,
-        capacityProviderStrategy=[{"capacityProvider": "mi", "weight": 1}],
-        networkConfiguration=awsvpc(mi),
-    )  # fmt: skip
+    web_service(session, mi, 1)
     answer = session.ecs.delete_capacity_provider(capacityProvider="mi")["capacityProvider"]
     assert answer["updateStatus"] == "DELETE_FAILED" and "web" in answer["updateStatusReason"]
     assert session.ecs.describe_capacity_providers(capacityProviders=["mi"])["capacityProviders"]
