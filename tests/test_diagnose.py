@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import ecskit
+from ecskit.course import push_image
 from ecskit.diagnosis import causes
 from ecskit.diagnosis.network import needed_endpoints
 from ecskit.ops import ECS_TASKS_TRUST, EXECUTION_ROLE_RIGHTS
@@ -558,3 +559,73 @@ def test_a_failing_health_check_rolls_back_and_diagnose_says_why(session, shop, 
     assert ecskit.diagnosis.last_failure(session, "shop", "shop").cause_id == (
         "container-health-check"
     )
+
+
+def test_each_missing_piece_of_a_private_subnet_is_named_from_the_sandbox(session, manual) -> None:
+    pytest.importorskip("ecskit.sandbox.network_path", reason="the sandbox's network path check")
+    ec2, ecs = session.ec2, session.ecs
+    ecs.create_cluster(clusterName="shop")
+    _shop_role(session)
+    session.ecr.create_repository(repositoryName="shop")
+    push_image(session, "1", repository="shop")
+    session.logs.create_log_group(logGroupName="/ecs/shop")
+    logs = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/shop",
+            "awslogs-region": "us-east-1", "awslogs-stream-prefix": "app"}}  # fmt: skip
+    _register(session, image=f"{ECR}:1", logConfiguration=logs)
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+    network = {"awsvpcConfiguration": {"subnets": [subnet], "assignPublicIp": "DISABLED"}}
+    _breaker_service(session, network, "app", rollback=False)
+
+    def now() -> Any:
+        ecs.update_service(cluster="shop", service="shop", forceNewDeployment=True)
+        manual.advance(90)
+        return ecskit.diagnose(session, cluster="shop", service="shop")
+
+    manual.advance(90)
+    assert ecskit.diagnose(session, cluster="shop", service="shop").cause_id == (
+        "registry-auth-unreachable"
+    )
+    for name in ("ecr.api", "ecr.dkr"):
+        ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.us-east-1.{name}",
+                                VpcEndpointType="Interface", SubnetIds=[subnet])  # fmt: skip
+    layers = now()
+    assert layers.cause_id == "registry-unreachable"
+    assert "no VPC endpoint for s3, logs" in layers.findings[0]
+    ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3",
+                            VpcEndpointType="Gateway", RouteTableIds=[table])  # fmt: skip
+    assert now().cause_id == "logs-unreachable"
+    ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.logs",
+                            VpcEndpointType="Interface", SubnetIds=[subnet])  # fmt: skip
+    assert now().ok
+
+
+def _shop_role(session: ecskit.Session) -> None:
+    """The shop fixture's role, for tests that build their own network."""
+    session.iam.create_role(
+        RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(ECS_TASKS_TRUST)
+    )
+    session.iam.put_role_policy(
+        RoleName="ecsTaskExecutionRole",
+        PolicyName="task-execution",
+        PolicyDocument=json.dumps(EXECUTION_ROLE_RIGHTS),
+    )
+
+
+def test_a_secret_the_role_may_not_read_from_the_sandbox(session) -> None:
+    pytest.importorskip("ecskit.sandbox.execution_role", reason="the sandbox's IAM evaluation")
+    session.ecs.create_cluster(clusterName="shop")
+    _shop_role(session)
+    secrets = session.client("secretsmanager")
+    arn = secrets.create_secret(Name="shop/db", SecretString="x")["ARN"]
+    _register(session, secrets=[{"name": "DB", "valueFrom": arn}])
+    subnets = session.ec2.describe_subnets(Filters=[{"Name": "default-for-az",
+                                                     "Values": ["true"]}])["Subnets"]  # fmt: skip
+    network = {"awsvpcConfiguration": {"subnets": [subnets[0]["SubnetId"]],
+                                       "assignPublicIp": "ENABLED"}}  # fmt: skip
+    found = ecskit.diagnose(session, cluster="shop", task=_run(session, network))
+    assert found.cause_id == "secret-access-denied", str(found)
+    assert found.docs.endswith("task_execution_IAM_role.html")
+    assert "secretsmanager:GetSecretValue" in found.fix
