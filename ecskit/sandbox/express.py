@@ -237,3 +237,4 @@ class ExpressServices:
             environ,
         )  # fmt: skip
         backend.services.pop(f"{service.cluster_name}:{service.name}", None)
+        self.scheduler.history.forget(service)

@@ -247,3 +247,11 @@ def test_a_failure_half_way_removes_what_was_made(ecs_session, roles, monkeypatc
     assert {k: v for k, v in after.items() if k != "clusters"} == {
         k: v for k, v in before.items() if k != "clusters"
     }
+    for status in ("RUNNING", "STOPPED"):  # and no task was started for the service
+        assert ecs_session.ecs.list_tasks(cluster="default", desiredStatus=status)["taskArns"] == []
+    with pytest.raises(ecs_session.ecs.exceptions.ServiceNotFoundException):
+        ecs_session.ecs.list_service_deployments(cluster="default", service="shop")
+    monkeypatch.undo()  # the same request works once nothing fails
+    assert create(ecs_session, roles)["status"]["statusCode"] == "ACTIVE"
+    assert len(ecs_session.ecs.list_service_deployments(cluster="default", service="shop")[
+        "serviceDeployments"]) == 1  # fmt: skip
