@@ -20,12 +20,10 @@ ECR = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/shop"
 
 
 # -- the sandbox: failures it makes, read back through boto3 ---------------------------------
-@pytest.fixture
-def shop(session: ecskit.Session) -> dict[str, Any]:
-    """Cluster `shop`, an execution role, and an awsvpc network in the default VPC (whose
-    default route AWS points at an internet gateway) with a public IP: a way out."""
-    ecs, ec2 = session.ecs, session.ec2
-    ecs.create_cluster(clusterName="shop")
+
+
+def _shop_role(session: ecskit.Session) -> None:
+    """ecsTaskExecutionRole with the course's rights: ECR pulls and log streams."""
     session.iam.create_role(
         RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(ECS_TASKS_TRUST)
     )
@@ -34,6 +32,15 @@ def shop(session: ecskit.Session) -> dict[str, Any]:
         PolicyName="task-execution",
         PolicyDocument=json.dumps(EXECUTION_ROLE_RIGHTS),
     )
+
+
+@pytest.fixture
+def shop(session: ecskit.Session) -> dict[str, Any]:
+    """Cluster `shop`, an execution role, and an awsvpc network in the default VPC (whose
+    default route AWS points at an internet gateway) with a public IP: a way out."""
+    ecs, ec2 = session.ecs, session.ec2
+    ecs.create_cluster(clusterName="shop")
+    _shop_role(session)
     secrets = {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue",
                "ssm:GetParameters"], "Resource": "*"}  # fmt: skip
     session.iam.put_role_policy(
@@ -600,18 +607,6 @@ def test_each_missing_piece_of_a_private_subnet_is_named_from_the_sandbox(sessio
     ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.logs",
                             VpcEndpointType="Interface", SubnetIds=[subnet])  # fmt: skip
     assert now().ok
-
-
-def _shop_role(session: ecskit.Session) -> None:
-    """The shop fixture's role, for tests that build their own network."""
-    session.iam.create_role(
-        RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(ECS_TASKS_TRUST)
-    )
-    session.iam.put_role_policy(
-        RoleName="ecsTaskExecutionRole",
-        PolicyName="task-execution",
-        PolicyDocument=json.dumps(EXECUTION_ROLE_RIGHTS),
-    )
 
 
 def test_a_secret_the_role_may_not_read_from_the_sandbox(session) -> None:
