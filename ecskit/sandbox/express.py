@@ -12,6 +12,7 @@ express_checks.py, express_resources.py, express_service.py and docs/express-mod
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from . import errors
@@ -112,10 +113,12 @@ class ExpressServices:
                 )
             td = self._express_task_definition(backend, config, record)
         undo: made.Undo = []
+        kept = copy.deepcopy(record)
         try:
             change.apply_update(self, backend, service, config, td, w, undo, environ)
         except Exception:
             made.rollback(undo)
+            service.ecskit_express = kept  # the record says what still stands
             raise
         config["serviceRevisionArn"] = shape.current_revision(self, service)
         config["createdAt"] = self.clock.datetime()
