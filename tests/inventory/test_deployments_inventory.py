@@ -59,7 +59,15 @@ def _shop(session: Any, count: int, **service: Any) -> dict[str, Any]:
         for n, z in ((2, "a"), (3, "b"))
     ]
     group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
-    network = {"awsvpcConfiguration": {"subnets": subnets[:1], "securityGroups": [group]}}
+    # public subnets: the tasks must reach Docker Hub (the sandbox stops them otherwise)
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"]
+    ec2.create_route(
+        RouteTableId=main[0]["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw
+    )
+    network = {"awsvpcConfiguration": {"subnets": subnets[:1], "securityGroups": [group],
+                                       "assignPublicIp": "ENABLED"}}  # fmt: skip
     ecs.create_cluster(clusterName="shop")
     for image in ("nginx:1", "nginx:2"):
         ecs.register_task_definition(
