@@ -260,13 +260,42 @@ def public_service(subnets: list[str], task_group: str, target_group: str) -> di
             "awsvpcConfiguration": {
                 "subnets": list(subnets),
                 "securityGroups": [task_group],
-                "assignPublicIp": "DISABLED",
+                # public subnets: a task reaches ECR and CloudWatch Logs through the internet
+                # gateway only with a public IP (chapter 04 shows the failure without it)
+                "assignPublicIp": "ENABLED",
             }
         },
         "loadBalancers": [
             {"targetGroupArn": target_group, "containerName": "web", "containerPort": 80}
         ],
     }
+
+
+def public_route(session: Any, vpc_id: str) -> str:
+    """Make the VPC's subnets public: 0.0.0.0/0 to its internet gateway in the main route table
+    (which every subnet without a table of its own uses); the route table's id.
+
+    An internet gateway attached to a VPC carries nothing until a route points at it
+    (https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html)."""
+    ec2 = session.ec2
+    only_vpc = [{"Name": "attachment.vpc-id", "Values": [vpc_id]}]
+    gateways = ec2.describe_internet_gateways(Filters=only_vpc)["InternetGateways"]
+    if gateways:
+        gateway = gateways[0]["InternetGatewayId"]
+    else:
+        gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc_id)
+    main = ec2.describe_route_tables(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc_id]},
+            {"Name": "association.main", "Values": ["true"]},
+        ]
+    )["RouteTables"][0]
+    if not any(r.get("DestinationCidrBlock") == "0.0.0.0/0" for r in main["Routes"]):
+        ec2.create_route(
+            RouteTableId=main["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway
+        )
+    return str(main["RouteTableId"])
 
 
 def _group(session: Any, vpc_id: str, name: str, description: str, rule: dict[str, Any]) -> str:
@@ -307,6 +336,7 @@ def _chapter_04(session: Any, done: list[str]) -> None:
         gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
         ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc_id)
     vpc_id = vpc["VpcId"]
+    public_route(session, vpc_id)
     found = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
     subnets = [s["SubnetId"] for s in sorted(found, key=lambda s: s["AvailabilityZone"])]
     alb_group = _group(
@@ -351,8 +381,18 @@ def _chapter_04(session: Any, done: list[str]) -> None:
         )
     task_group = _group(session, vpc_id, TASK_GROUP, "", {})
     services = session.ecs.describe_services(cluster=CLUSTER, services=[PUBLIC_SERVICE])
-    if not any(s["status"] == "ACTIVE" for s in services["services"]):
-        session.ecs.create_service(**public_service(subnets, task_group, target["TargetGroupArn"]))
+    body = public_service(subnets, task_group, target["TargetGroupArn"])
+    active = [s for s in services["services"] if s["status"] == "ACTIVE"]
+    if not active:
+        session.ecs.create_service(**body)
+    elif active[0].get("networkConfiguration") != body["networkConfiguration"]:
+        # left by the chapter's broken first try (no public IP): the working network
+        session.ecs.update_service(
+            cluster=CLUSTER,
+            service=PUBLIC_SERVICE,
+            networkConfiguration=body["networkConfiguration"],
+            forceNewDeployment=True,
+        )
     settle(session)
     done.extend(
         [
