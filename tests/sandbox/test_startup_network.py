@@ -258,3 +258,45 @@ def test_a_service_without_a_way_out_reports_failing_tasks(ecs_session, vpc) -> 
     stopped = ecs.list_tasks(cluster="shop", serviceName="web", desiredStatus="STOPPED")
     task = ecs.describe_tasks(cluster="shop", tasks=stopped["taskArns"][:1])["tasks"][0]
     _assert_failed(task, PULL_NGINX)
+
+
+# -- EC2: the instance's network -----------------------------------------------------------------
+def _fleet_task(session, vpc: dict, public_ip: bool) -> dict:
+    """A one-instance Auto Scaling group in subnet a as cluster shop's capacity; a bridge task of
+    busybox (Docker Hub) run on it: the settled task."""
+    ec2, ecs, asg = session.ec2, session.ecs, session.autoscaling
+    ec2.modify_subnet_attribute(SubnetId=vpc["a"], MapPublicIpOnLaunch={"Value": public_ip})
+    data = {"ImageId": "ami-12c6146b", "InstanceType": "t3.medium"}
+    ec2.create_launch_template(LaunchTemplateName="ecs", LaunchTemplateData=data)
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName="fleet", LaunchTemplate={"LaunchTemplateName": "ecs"},
+        MinSize=1, MaxSize=1, VPCZoneIdentifier=vpc["a"],
+    )  # fmt: skip
+    arn = asg.describe_auto_scaling_groups()["AutoScalingGroups"][0]["AutoScalingGroupARN"]
+    ecs.create_capacity_provider(
+        name="fleet", autoScalingGroupProvider={"autoScalingGroupArn": arn}
+    )
+    ecs.put_cluster_capacity_providers(
+        cluster="shop", capacityProviders=["fleet"], defaultCapacityProviderStrategy=[]
+    )
+    vpc["kit"].ec2_definition(ecs, family="job")
+    task = ecs.run_task(cluster="shop", taskDefinition="job", launchType="EC2")["tasks"][0]
+    session.sandbox.settle()
+    return ecs.describe_tasks(cluster="shop", tasks=[task["taskArn"]])["tasks"][0]
+
+
+PULL_BUSYBOX = PULL_NGINX.replace("nginx", "busybox")
+
+
+def test_an_ec2_instance_without_a_way_out_cannot_pull(ecs_session, vpc) -> None:
+    _assert_failed(_fleet_task(ecs_session, vpc, public_ip=True), PULL_BUSYBOX)
+
+
+def test_an_ec2_instance_in_a_public_subnet_pulls_only_with_a_public_ip(ecs_session, vpc) -> None:
+    _table(ecs_session.ec2, vpc, vpc["a"], GatewayId=vpc["igw"])
+    _assert_failed(_fleet_task(ecs_session, vpc, public_ip=False), PULL_BUSYBOX)
+
+
+def test_an_ec2_instance_with_a_route_and_a_public_ip_runs_bridge_tasks(ecs_session, vpc) -> None:
+    _table(ecs_session.ec2, vpc, vpc["a"], GatewayId=vpc["igw"])
+    assert _fleet_task(ecs_session, vpc, public_ip=True)["lastStatus"] == "RUNNING"
