@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # check imports every rule module validate() runs; the other three are run by their forms
-from . import auto_scaling, check, express, volume_configuration  # noqa: F401  (RULES complete)
+from . import auto_scaling, check, express, sweep, volume_configuration  # noqa: F401
 from .problem import RULES, Rule
 from .sizes import FARGATE_SIZES, cpu_label, memory_label
 
@@ -42,8 +42,10 @@ GROUPS = (
             "links.",
             "volumes.",
             "environment.",
+            "linux.",
         ),
     ),
+    ("Tags", ("tags.",)),
     ("Clusters", ("names.cluster", "cluster.")),
     ("Capacity provider strategies", ("strategy.",)),
     (
@@ -58,6 +60,7 @@ GROUPS = (
             "external.unsupported",
             "fargate.placement",
             "fargate.platform-version-size",
+            "fargate.platform-version-features",
             "run-task.",
         ),
     ),
@@ -97,7 +100,8 @@ CFN_LINT = (
         "The awslogs driver has the options awslogs-group and awslogs-region, and only known "
         "option names.",
         ("logs.awslogs-options", "logs.awslogs-option-name"),
-        "Unknown option names are a warning in ecskit; awslogs-stream-prefix on Fargate too.",
+        "Unknown option names are a warning in ecskit; a missing awslogs-stream-prefix on "
+        'Fargate is an error (botocore: "Required: Yes, when using Fargate").',
     ),
     CfnLintCheck(
         "E3047",
@@ -232,6 +236,7 @@ def markdown() -> str:
         lines.append(f"| {item.id} | {item.checks} | {ids} | {item.note} |")
     lines += ["", "## Not checked from a request body", ""]
     lines += [f"- {text}" for text in NOT_CHECKED]
+    lines += ["", *sweep.markdown()]
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,8 @@ from . import (
     model,
     placement,
     service,
+    service_options,
+    tags,
     task_definition,
 )
 from .problem import WARNING, Problem, rule
@@ -59,6 +61,7 @@ def validate(
     if not isinstance(body, dict):
         return out
     try:
+        tags.run(kind, body, out)
         if kind == "task-definition":
             facts = read(body)
             task_definition_rules(facts, out)
@@ -71,6 +74,7 @@ def validate(
             revision = revision if isinstance(revision, dict) else None
             service.run(kind, body, revision, out)
             managed_instances.run_request(kind, body, out)
+            service_options.run(kind, body, revision, out)
             placement.run(kind, body, revision, out)
             if kind in deployment_strategy.SV:
                 deployment_strategy.run(kind, body, out)

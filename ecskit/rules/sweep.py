@@ -148,7 +148,10 @@ def _matches(where: str, statement: Statement) -> bool:
     """`where` is "Shape.member", either part "*", several joined by "|"."""
     for one in where.split("|"):
         shape, _, member = one.partition(".")
-        if shape in ("*", statement.shape) and member in ("*", statement.member):
+        shape_ok = shape in ("*", statement.shape) or (
+            shape.startswith("*") and statement.shape.endswith(shape[1:])
+        )
+        if shape_ok and member in ("*", statement.member):
             return True
     return False
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import docs
-from .fields import as_str, dicts
+from .fields import as_dict, as_str, dicts
 from .problem import ERROR, Problem, rule
 
 TAGGED = ("task-definition", "cluster", "service", "run-task")
@@ -19,12 +19,30 @@ TAGS = rule(
     ERROR,
     TAGGED,
     "Each tag key appears once, and neither keys nor values start with aws: (any case), which "
-    "is reserved for AWS.",
+    "is reserved for AWS; EBS volumes ECS makes take no AmazonECSCreated or AmazonECSManaged tag.",
     docs.API + "API_Tag.html",
 )
 
 
+# "AmazonECSCreated and AmazonECSManaged are reserved tags that can't be used." (botocore's
+# EBSTagSpecification.tags documentation)
+RESERVED_EBS_TAGS = ("AmazonECSCreated", "AmazonECSManaged")
+
+
 def run(kind: str, body: dict[str, Any], out: list[Problem]) -> None:
+    for index, volume in dicts(body.get("volumeConfigurations")):
+        specs = as_dict(volume.get("managedEBSVolume")).get("tagSpecifications")
+        for spec_index, spec in dicts(specs):
+            for tag_index, tag in dicts(spec.get("tags")):
+                if as_str(tag.get("key")) in RESERVED_EBS_TAGS:
+                    out.append(
+                        TAGS.at(
+                            f"volumeConfigurations[{index}].managedEBSVolume.tagSpecifications"
+                            f"[{spec_index}].tags[{tag_index}].key",
+                            f"{tag['key']} is reserved for ECS on the volumes it makes: use "
+                            "another key.",
+                        )
+                    )
     if kind not in TAGGED:
         return
     seen: dict[str, int] = {}

@@ -229,7 +229,7 @@ CASES = [
         {"launchType": "MANAGED_INSTANCES"},
         "launchType",
         REVISION,
-    ),  # fmt: skip
+    ),
     (
         "managed-instances.launch-type",
         "service",
@@ -237,7 +237,7 @@ CASES = [
         {"launchType": "MANAGED_INSTANCES"},
         "launchType",
         REVISION,
-    ),  # fmt: skip
+    ),
     # --- containers ---------------------------------------------------------------------
     ("names.container", "task-definition", FARGATE_TD, {f"{C0}.name": ""}, f"{C0}.name", None),
     ("names.container", "task-definition", FARGATE_TD, {f"{C0}.name": "web.1"}, f"{C0}.name", None),

@@ -7,7 +7,8 @@ import re
 
 import botocore
 
-from ecskit.rules import RULES, validate
+from ecskit.rules import validate
+from ecskit.rules.catalogue import RULES  # every rule, the forms' own included
 from ecskit.rules.sweep import REASONS, statements, sweep
 from ecskit.rules.sweep_table import TABLE
 
