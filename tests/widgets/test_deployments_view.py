@@ -35,6 +35,13 @@ def _shop(session: Any, images: tuple[str, ...] = ("nginx:1", "nginx:2")) -> dic
         for n, z in ((1, "a"), (2, "b"))
     ]
     group = ec2.create_security_group(GroupName="shop", Description="shop", VpcId=vpc)["GroupId"]
+    # public subnets: the tasks must reach Docker Hub (the sandbox stops them otherwise)
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"]
+    ec2.create_route(
+        RouteTableId=main[0]["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw
+    )
     balancer = elbv2.create_load_balancer(Name="shop", Subnets=subnets)["LoadBalancers"][0]
     targets = {
         name: elbv2.create_target_group(
@@ -68,7 +75,8 @@ def _shop(session: Any, images: tuple[str, ...] = ("nginx:1", "nginx:2")) -> dic
                 {"name": "web", "image": image, "portMappings": [{"containerPort": 80}]}
             ],
         )
-    network = {"awsvpcConfiguration": {"subnets": subnets[:1], "securityGroups": [group]}}
+    network = {"awsvpcConfiguration": {"subnets": subnets[:1], "securityGroups": [group],
+                                       "assignPublicIp": "ENABLED"}}  # fmt: skip
     return {"network": network, "targets": targets, "rules": rules}
 
 
