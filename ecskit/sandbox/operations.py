@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors, fleet, paging, placement
+from . import behaviour, errors, fleet, paging, placement
 from .errors import EcsError
 
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
@@ -67,6 +67,9 @@ class EcsOperations:
     # -- task definitions ------------------------------------------------------------------
     def op_RegisterTaskDefinition(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.check_rules("task-definition", body)
+        for path, message in behaviour.check_definition(body)[:1]:
+            # a behaviour label the sandbox cannot follow: refused now, not silently at start
+            raise EcsError("ClientException", f"{path}: {message}")
         result = self.moto(environ, "RegisterTaskDefinition", body)
         arn = result["taskDefinition"]["taskDefinitionArn"]
         family, revision = arn.split("/")[-1].split(":")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from botocore.exceptions import ClientError
 
 from ecskit.sandbox.behaviour import LABEL, BehaviourError
 
@@ -446,3 +447,21 @@ def _execution_role(session) -> str:
         RoleName="ecsTaskExecutionRole", PolicyName="pull", PolicyDocument=json.dumps(allowed)
     )
     return role["Role"]["Arn"]
+
+
+def test_a_behaviour_label_the_sandbox_cannot_follow_is_refused_at_registration(
+    ecs_session,
+) -> None:
+    label = {"ecskit.sandbox/behaviour": "explode"}
+    with pytest.raises(ClientError) as caught:
+        ecs_session.ecs.register_task_definition(
+            family="bad-label",
+            containerDefinitions=[
+                {"name": "app", "image": "nginx", "memory": 128, "dockerLabels": label}
+            ],
+        )
+    error = caught.value.response["Error"]
+    assert error["Code"] == "ClientException"
+    assert "containerDefinitions[0]" in error["Message"] and "exits=CODE" in error["Message"]
+    families = ecs_session.ecs.list_task_definition_families(familyPrefix="bad-label")
+    assert families["families"] == []
