@@ -307,9 +307,14 @@ class EcsOperations:
 
     # -- capacity providers ----------------------------------------------------------------
     def op_DescribeCapacityProviders(self, backend: Any, body: dict, environ: dict) -> dict:
-        """FARGATE and FARGATE_SPOT exist in every account, beside the account's own."""
+        """FARGATE and FARGATE_SPOT exist in every account, beside the account's own; with
+        `cluster`, "only capacity providers associated with this cluster are returned"."""
         names = body.get("capacityProviders")
         wanted = names if names else ["FARGATE", "FARGATE_SPOT", *backend.capacity_providers]
+        if body.get("cluster"):
+            associated = set(errors.find_cluster(backend, body["cluster"]).capacity_providers or [])
+            wanted = [n for n in wanted if n.split("/")[-1] in associated]
+            body = {k: v for k, v in body.items() if k != "cluster"}
         managed = [n for n in wanted if n.split("/")[-1] in FARGATE_PROVIDERS]
         own = [n for n in wanted if n.split("/")[-1] not in FARGATE_PROVIDERS]
         result: dict[str, Any] = {"capacityProviders": [], "failures": []}

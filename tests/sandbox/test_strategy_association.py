@@ -79,3 +79,17 @@ def test_run_task_and_services_refuse_an_unassociated_provider(
             service="spot",
             capacityProviderStrategy=[{"capacityProvider": "nowhere", "weight": 1}],
         )
+
+
+def test_describe_capacity_providers_of_one_cluster(ecs_session: ecskit.Session) -> None:
+    # DescribeCapacityProviders.cluster: "only capacity providers associated with this cluster"
+    ecs = ecs_session.ecs
+    ecs.create_cluster(clusterName="fargate-only", capacityProviders=["FARGATE"])
+    ecs.create_cluster(clusterName="none-at-all")
+    names = [p["name"] for p in ecs.describe_capacity_providers()["capacityProviders"]]
+    assert {"FARGATE", "FARGATE_SPOT"} <= set(names)
+    of = lambda cluster: [  # noqa: E731
+        p["name"] for p in ecs.describe_capacity_providers(cluster=cluster)["capacityProviders"]
+    ]
+    assert of("fargate-only") == ["FARGATE"]
+    assert of("none-at-all") == []
