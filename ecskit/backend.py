@@ -146,8 +146,14 @@ class Session:
 
     def describe(self) -> str:
         """One line on where this session points; never a credential."""
+        sandbox = f"sandbox at {self.endpoint_url}"
+        if self.backend == "sandbox":
+            from .sandbox.in_process import IN_PROCESS_URL
+
+            if self.endpoint_url == IN_PROCESS_URL:  # Pyodide: no HTTP endpoint at all
+                sandbox = "sandbox in this browser tab"
         where = {
-            "sandbox": f"sandbox at {self.endpoint_url}",
+            "sandbox": sandbox,
             "endpoint": f"endpoint {self.endpoint_url}",
             "aws": f"AWS profile {self.profile or 'default'}",
         }[self.backend]

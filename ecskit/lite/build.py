@@ -28,7 +28,8 @@ LOCKED = {"micropip": "0.11.1", "packaging": "26.1"}
 KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 # The first cell of each notebook in the site: what `pip install ecskit` is on a machine.
-PIP_CELL = "%pip install -q ecskit  # JupyterLite: from this site's own wheels, no network"
+# (%pip's line takes no comment: piplite would read its words as package names)
+PIP_CELL = "# ecskit, from this site's own wheels (no network)\n%pip install -q ecskit"
 
 
 def _pyodide(static: Path) -> None:
