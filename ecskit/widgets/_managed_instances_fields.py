@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import express, preview
+from .. import express, ops, preview
 from ..errors import plain_errors
 from ..rules.model import check_request
 from ._fields import Field
@@ -26,6 +26,77 @@ ROLE_HELP = (
     "Lets ECS launch and stop the instances: trusted by ecs.amazonaws.com, with "
     "AmazonECSInfrastructureRolePolicyForManagedInstances."
 )
+
+
+INFRASTRUCTURE_ROLE = "ecsInfrastructureRoleForManagedInstances"
+# https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSInfrastructureRolePolicyForManagedInstances.html
+INFRASTRUCTURE_POLICY = (
+    "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForManagedInstances"
+)
+# managed-instances-instance-profile.html: role and profile ecsInstanceRole, trusted by
+# ec2.amazonaws.com, with AmazonECSInstanceRolePolicyForManagedInstances (the infrastructure
+# policy lets ECS pass only roles named ecsInstanceRole*)
+INSTANCE_ROLE = "ecsInstanceRole"
+INSTANCE_POLICY = "arn:aws:iam::aws:policy/AmazonECSInstanceRolePolicyForManagedInstances"
+# a short form of the managed policies (for backends without AWS-managed policies)
+INFRASTRUCTURE_RIGHTS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": "arn:aws:iam::*:role/ecsInstanceRole*",
+        },
+    ],
+}
+INSTANCE_RIGHTS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["ecs:RegisterContainerInstance", "ecs:DiscoverPollEndpoint", "ecs:Poll"],
+            "Resource": "*",
+        }
+    ],
+}
+
+
+def create_roles(session: Any) -> tuple[str, str]:
+    """The documented infrastructure role and instance profile (found or made): their ARNs."""
+    role = ops.service_role(
+        session,
+        INFRASTRUCTURE_ROLE,
+        trust=ops.trust_policy("ecs.amazonaws.com"),
+        policy=INFRASTRUCTURE_POLICY,
+        rights=INFRASTRUCTURE_RIGHTS,
+        description="Lets ECS launch and manage Managed Instances.",
+    )
+    ops.service_role(
+        session,
+        INSTANCE_ROLE,
+        trust=ops.trust_policy("ec2.amazonaws.com"),
+        policy=INSTANCE_POLICY,
+        rights=INSTANCE_RIGHTS,
+        description="What Managed Instances run with: register with ECS.",
+    )
+    iam = session.iam
+    with plain_errors(f"create the instance profile {INSTANCE_ROLE}"):
+        try:
+            found = iam.get_instance_profile(InstanceProfileName=INSTANCE_ROLE)["InstanceProfile"]
+        except iam.exceptions.NoSuchEntityException:
+            found = iam.create_instance_profile(InstanceProfileName=INSTANCE_ROLE)[
+                "InstanceProfile"
+            ]
+        if not found.get("Roles"):
+            iam.add_role_to_instance_profile(
+                InstanceProfileName=INSTANCE_ROLE, RoleName=INSTANCE_ROLE
+            )
+    return role, str(found["Arn"])
 
 
 def fit_rows(select: widgets.SelectMultiple, most: int = 8) -> None:
@@ -51,6 +122,12 @@ class ManagedInstancesSection:
         self.memory_max = widgets.BoundedIntText(value=16384, min=0, max=2**31 - 1, layout=small)
         self.request = widgets.HTML()
         self.request.add_class("ecskit-capacity-provider-request")
+        self.create_button = widgets.Button(
+            description="Create both as documented", layout={"width": "220px"}
+        )
+        self.create_button.add_class("ecskit-create-managed-instances-roles")
+        self.create_button.on_click(lambda _: self.create_roles())
+        self.role_message = widgets.HTML()
 
         def label(text: str) -> widgets.HTML:
             return widgets.HTML(text, layout={"margin": "0 6px"})
@@ -62,6 +139,7 @@ class ManagedInstancesSection:
                 label="Infrastructure role",
                 help=ROLE_HELP,
                 name="mi-infrastructure-role",
+                extra=[self.create_button],
             ),
             Field(
                 f"{LT}.ec2InstanceProfileArn",
@@ -99,7 +177,8 @@ class ManagedInstancesSection:
                 help="ECS picks instance types within these ranges.",
             ),
         ]
-        self.box = widgets.VBox([*(field.box for field in self.fields), self.request])
+        boxes = [field.box for field in self.fields]
+        self.box = widgets.VBox([*boxes[:2], self.role_message, *boxes[2:], self.request])
         self.box.add_class("ecskit-section")
         self.vpc.observe(lambda _: self._vpc_changed(), names="value")
         form.watch(
@@ -145,6 +224,23 @@ class ManagedInstancesSection:
             default = [v["VpcId"] for v in vpcs if v.get("IsDefault")] or [v["VpcId"] for v in vpcs]
             self.vpc.value = default[0] if default else None
             self._vpc_changed()
+
+    def create_roles(self) -> None:
+        """Make (or find) the infrastructure role and instance profile, and choose them."""
+        try:
+            role, profile = create_roles(self.form.session)
+        except ops.OpError as error:
+            self.role_message.value = (
+                f'<span class="ecskit-error" style="color:#b00020">✖ {escape(error.message)}</span>'
+            )
+            return
+        self.role_message.value = (
+            '<span style="font-size:12px">Created or found '
+            f"<code>{escape(role)}</code> and <code>{escape(profile)}</code>.</span>"
+        )
+        with self.form.holding():
+            self.refresh_lists()
+            self.role.value, self.profile.value = role, profile
 
     @property
     def wanted(self) -> bool:

@@ -170,3 +170,25 @@ def test_a_loaded_unknown_insights_value_is_kept_and_flagged(session):
     assert problems == []
     assert form.body["settings"][0]["value"] == "on"
     assert [p.rule for p in form.problems] == ["cluster.container-insights"]
+
+
+def test_the_create_button_makes_the_documented_roles_and_the_cluster_follows(session):
+    form = ClusterForm(session)
+    form.name.value = "mi-roles"
+    form.infrastructure.value = "MANAGED_INSTANCES"
+    form.managed.create_button.click()
+    assert form.managed.role.value.endswith(":role/ecsInfrastructureRoleForManagedInstances")
+    assert form.managed.profile.value.endswith(":instance-profile/ecsInstanceRole")
+    profile = session.iam.get_instance_profile(InstanceProfileName="ecsInstanceRole")
+    assert [r["RoleName"] for r in profile["InstanceProfile"]["Roles"]] == ["ecsInstanceRole"]
+    instance_role = session.iam.get_role(RoleName="ecsInstanceRole")["Role"]
+    assert "ec2.amazonaws.com" in json.dumps(instance_role["AssumeRolePolicyDocument"])
+    assert form.errors == [], form.problems
+    form.submit.click()
+    if "UnsupportedFeatureException" in form.result.value:
+        pytest.skip("the sandbox does not emulate Managed Instances capacity providers yet")
+    assert "ecskit-created" in form.result.value, form.result.value
+    found = session.ecs.describe_capacity_providers(
+        capacityProviders=["mi-roles-managed-instances"]
+    )
+    assert found["capacityProviders"][0]["status"] == "ACTIVE"
