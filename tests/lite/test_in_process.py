@@ -127,7 +127,20 @@ def test_the_real_clock_moves_tasks_with_no_thread_of_its_own(session) -> None:
     vpc = session.ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     subnet = session.ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.2.0/24")["Subnet"]
     group = session.ec2.create_security_group(GroupName="w", Description="w", VpcId=vpc)
-    where = {"subnets": [subnet["SubnetId"]], "securityGroups": [group["GroupId"]]}
+    # a public subnet and a public IP: the task must reach Docker Hub (or the sandbox stops it)
+    igw = session.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    session.ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    main = session.ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])
+    session.ec2.create_route(
+        RouteTableId=main["RouteTables"][0]["RouteTableId"],
+        DestinationCidrBlock="0.0.0.0/0",
+        GatewayId=igw,
+    )
+    where = {
+        "subnets": [subnet["SubnetId"]],
+        "securityGroups": [group["GroupId"]],
+        "assignPublicIp": "ENABLED",
+    }
     arn = session.ecs.run_task(
         cluster="c",
         taskDefinition="web",
