@@ -50,6 +50,7 @@ class ServiceLoad:
         self.listeners: list[Any] = []  # told after each minute's metrics (MonitoringView)
 
     def reset(self) -> None:
+        self.listeners.clear()  # views of the state before: they follow nothing now
         self.loads.clear()
         self.metrics.clear()
         self.scaling.reset()

@@ -163,7 +163,7 @@ class MonitoringView(View):
 
         def minute() -> None:
             view = me()
-            if view is None:
+            if view is None or view.comm is None:  # gone, or closed
                 return
             view._again = True  # a refresh under way reads once more when it is done
             if view._pending.acquire(blocking=False):

@@ -103,6 +103,13 @@ def test_a_following_view_moves_with_the_sandbox_clock(session) -> None:
         box.clock = "real"
     assert len(view.series["CPUUtilization"]) >= before + 3
     assert 'data-metric="CPUUtilization"' in view.chart.value
+    view.close()  # a closed view reads no more
+    seen = len(view.series["CPUUtilization"])
+    box.clock = "manual"
+    box.advance(120)
+    box.clock = "real"
+    time.sleep(0.3)
+    assert len(view.series["CPUUtilization"]) == seen
 
 
 def test_without_data_the_chart_says_so() -> None:
