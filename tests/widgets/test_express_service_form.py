@@ -157,3 +157,22 @@ def test_a_refused_submit_names_the_field_and_makes_nothing(session):
 def _has_default(session) -> bool:
     found = session.ecs.describe_clusters(clusters=["default"])["clusters"]
     return bool(found) and found[0]["status"] == "ACTIVE"
+
+
+def test_the_boto3_and_cli_previews_create_the_same_service(session):
+    from test_previews import run_cli
+
+    form = ExpressServiceForm(session)
+    form.create_execution.click()
+    form.create_infrastructure.click()
+    form.image.value = "nginx:1.27"
+    form.service_name.value = "from-code"
+    exec(form.boto3_code, {"session": session})
+    form.service_name.value = "from-cli"
+    done = run_cli(form.cli_command)
+    assert done.returncode == 0, done.stderr
+    names = [
+        arn.rsplit("/", 1)[-1]
+        for arn in session.ecs.list_services(cluster="default")["serviceArns"]
+    ]
+    assert {"from-code", "from-cli"} <= set(names)
