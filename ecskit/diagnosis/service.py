@@ -91,6 +91,13 @@ def _breaker(service: dict[str, Any]) -> str:
     return f"the deployment circuit breaker stopped the deployment of {revision}"
 
 
+def _worth_a_look(service: dict[str, Any]) -> bool:
+    """Not steady, or its deployment counts failed tasks (botocore Deployment.failedTasks: tasks
+    that could not launch, never reached RUNNING, or failed a health check and were stopped)."""
+    failed = any(d.get("failedTasks") for d in service.get("deployments") or [])
+    return failed or not _steady(service)
+
+
 def diagnose_service(session: Any, cluster: str, service: dict[str, Any]) -> Diagnosis:
     """Why this (described) service is not steady — or that it is."""
     name = service.get("serviceName", "")
@@ -175,8 +182,8 @@ def last_failure(session: Any, cluster: str, service: str) -> Diagnosis | None:
 
 
 def attention(session: Any, cluster: str) -> list[Diagnosis]:
-    """The diagnoses a cluster view shows: each service that is not steady (or whose
-    configuration would fail on AWS), and each standalone task that failed."""
+    """The diagnoses a cluster view shows: each service that is not steady or whose deployment
+    counts failed tasks, and each standalone task that failed."""
     ecs = session.ecs
     found: list[Diagnosis] = []
     with plain_errors(f"read the services of cluster {cluster}"):
@@ -187,6 +194,8 @@ def attention(session: Any, cluster: str) -> list[Diagnosis]:
         for chunk in chunks(arns, 10):  # botocore DescribeServices: "up to 10 services"
             services += ecs.describe_services(cluster=cluster, services=chunk)["services"]
         for service in sorted(services, key=lambda s: s.get("serviceName", "")):
+            if not _worth_a_look(service):
+                continue  # steady, nothing failed: spare a large account the reads
             diagnosis = diagnose_service(session, cluster, service)
             if not diagnosis.ok:
                 found.append(diagnosis)
