@@ -121,7 +121,8 @@ class MonitoringView(View):
     """CPU and memory utilization of `cluster` (or one `service` in it), with its log lines.
 
     `follow=True` (on the sandbox): the view reads again each minute of sandbox time, as the
-    sandbox publishes its metrics, so `sandbox.advance(...)` moves the chart along.
+    sandbox publishes its metrics, so `sandbox.advance(...)` moves the chart along; until the
+    view is closed or the sandbox reset (restore() resets it: make the view again).
     """
 
     css = "ecskit-monitoring"
