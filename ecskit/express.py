@@ -10,6 +10,7 @@ AmazonECSInfrastructureRoleforExpressGatewayServices. Each function raises `ops.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from . import ops
@@ -75,9 +76,35 @@ def create_infrastructure_role(session: Any, name: str = INFRASTRUCTURE_ROLE_NAM
 
 
 def create_service(session: Any, body: dict[str, Any]) -> dict[str, Any]:
-    """CreateExpressGatewayService with `body`; the service it describes."""
-    with plain_errors(f"create the Express service {body.get('serviceName', '')!r}", list(body)):
-        return session.ecs.create_express_gateway_service(**body)["service"]
+    """CreateExpressGatewayService with `body`; the service it describes.
+
+    A refusal that names one of the request's fields (`infrastructureRoleArn '…' is not…`)
+    carries that field, so a form shows it beside the input.
+    """
+    try:
+        with plain_errors(
+            f"create the Express service {body.get('serviceName', '')!r}", list(body)
+        ):
+            return session.ecs.create_express_gateway_service(**body)["service"]
+    except ops.OpError as error:
+        if error.field:
+            raise
+        named = sorted(
+            (error.message.find(path), path)
+            for path in _paths(body)
+            if re.search(rf"(?<![\w.]){re.escape(path)}\b", error.message)
+        )
+        raise ops.OpError(error.message, error.code, named[0][1] if named else "") from None
+
+
+def _paths(body: dict[str, Any], prefix: str = "") -> list[str]:
+    """Every object key's path in `body`: cpu, primaryContainer.image, ..."""
+    found = []
+    for key, value in body.items():
+        found.append(prefix + key)
+        if isinstance(value, dict):
+            found += _paths(value, f"{prefix}{key}.")
+    return found
 
 
 def describe_service(session: Any, arn: str) -> dict[str, Any]:

@@ -148,6 +148,7 @@ def test_a_refused_submit_names_the_field_and_makes_nothing(session):
     )
     form.submit.click()
     assert "ecskit-error" in form.result.value
+    assert form.problems_at("infrastructureRoleArn"), form.result.value  # beside its field
     after = (
         session.ecs.list_services(cluster="default")["serviceArns"] if _has_default(session) else []
     )
