@@ -238,8 +238,8 @@ def _network(
             out.append(
                 PUBLIC_IP.at(
                     "networkConfiguration.awsvpcConfiguration.assignPublicIp",
-                    "Only Fargate tasks get a public IP (ECS: \"Assign public IP is not "
-                    "supported for this launch type\"): set DISABLED; EC2 tasks reach the "
+                    'Only Fargate tasks get a public IP (ECS: "Assign public IP is not '
+                    'supported for this launch type"): set DISABLED; EC2 tasks reach the '
                     "internet through a NAT gateway or VPC endpoints.",
                 )
             )
