@@ -9,6 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ._fields import Field, slug
+from ._loaded_values import LoadedValues
 
 # Keys this editor shows as inputs; any other key of a loaded container is kept as it was.
 SHOWN_KEYS = (
@@ -117,8 +118,10 @@ class ContainerEditor:
     """One container definition: name, image, essential, command, entry point, ports, env, logs."""
 
     def __init__(self, form: Any, container: dict[str, Any] | None = None) -> None:
-        container = container or {}
         self.form = form
+        self.given = container
+        self.loaded = LoadedValues()
+        container = container or {}
         self.extra = {k: v for k, v in container.items() if k not in SHOWN_KEYS}
         self.name = _text(container.get("name", ""), "web")
         self.image = _text(
@@ -158,10 +161,15 @@ class ContainerEditor:
             for k, v in options.items()
             if k not in ("awslogs-group", "awslogs-region", "awslogs-stream-prefix")
         }
+        # ticked only for a group the account lacks, until the user ticks or clears it
         self.create_group = widgets.Checkbox(
-            value=True, description="Create the log group on register", indent=False
+            value=not form.log_group_exists(self.log_group.value.strip()),
+            description="Create the log group on register",
+            indent=False,
         )
         self.create_group.add_class("ecskit-create-log-group")
+        self.create_group_chosen = False
+        self.create_group.observe(self._create_group_clicked, names="value")
         self.log_group.observe(self._group_typed, names="value")
 
         self.remove = _button("Remove container", "ecskit-remove-container")
@@ -343,6 +351,17 @@ class ContainerEditor:
     def _group_typed(self, _: Any) -> None:
         if not getattr(self, "_following", False):
             self.log_group_auto = False
+        if not self.create_group_chosen:
+            self._setting_create = True
+            try:
+                exists = self.form.log_group_exists(self.log_group.value.strip())
+                self.create_group.value = not exists
+            finally:
+                self._setting_create = False
+
+    def _create_group_clicked(self, _: Any) -> None:
+        if not getattr(self, "_setting_create", False):
+            self.create_group_chosen = True
 
     # --- request ------------------------------------------------------------------------
 
@@ -400,7 +419,35 @@ class ContainerEditor:
         elif self.log_other is not None:
             body["logConfiguration"] = self.log_other
         body.update(self.extra)
-        return body
+        return self.loaded.keep(body, self.shown(host_allowed))
+
+    def shown(self, host_allowed: bool) -> dict[str, Any]:
+        """Each container key this editor's inputs make, with those inputs' values."""
+        shown = {
+            "name": self.name.value,
+            "image": self.image.value,
+            "essential": self.essential.value,
+            "command": self.command.value,
+            "entryPoint": self.entry_point.value,
+            # a port's host port is sent or not by the network mode
+            "portMappings": (
+                host_allowed,
+                tuple(tuple(item.value for item in row.inputs()) for row in self.ports),
+            ),
+            "environment": self.environment.value,
+            "logConfiguration": (
+                self.log_on.value,
+                self.log_group.value,
+                self.log_region.value,
+                self.log_prefix.value,
+            ),
+        }
+        return shown | {key: self.limits[key].value for key, _, _ in LIMITS}
+
+    def remember_loaded(self, host_allowed: bool) -> None:
+        """Keep the loaded container's own values until the user changes their inputs."""
+        if self.given is not None:
+            self.loaded.remember(self.given, self.shown(host_allowed))
 
     def log_group_to_create(self) -> str | None:
         if self.log_on.value and self.create_group.value and self.log_group.value.strip():

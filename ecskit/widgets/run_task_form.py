@@ -10,6 +10,17 @@ import ipywidgets as widgets
 from .. import console, ops
 from ._deployment import DeploymentForm
 from ._fields import Field
+from ._loaded_values import LoadedValues
+
+# RunTask keys this form's inputs make; a loaded body's other keys are kept as they were.
+SHOWN_KEYS = (
+    "cluster",
+    "launchType",
+    "capacityProviderStrategy",
+    "taskDefinition",
+    "networkConfiguration",
+    "count",
+)
 
 
 class RunTaskForm(DeploymentForm):
@@ -20,10 +31,14 @@ class RunTaskForm(DeploymentForm):
     submit_label = "Run task"
     submit_class = "ecskit-run-task"
     title = "Run task"
+    loaded_attributes = ("extra", "loaded")
 
     def __init__(self, session: Any = None, task_definition: str | None = None) -> None:
         super().__init__(session, task_definition)
-        self.count = widgets.BoundedIntText(value=1, min=1, max=10, layout={"width": "90px"})
+        self.extra: dict[str, Any] = {}
+        self.loaded = LoadedValues()
+        # not bounded: a loaded count of 11 shows as 11 and the rules say 1 to 10
+        self.count = widgets.IntText(value=1, layout={"width": "90px"})
         self.tasks: list[dict[str, Any]] = []
         self.stop_button = widgets.Button(description="Stop tasks", button_style="danger")
         self.stop_button.add_class("ecskit-stop-task")
@@ -47,12 +62,28 @@ class RunTaskForm(DeploymentForm):
     def build(self) -> dict[str, Any]:
         body = self.placement()
         body["count"] = int(self.count.value)
-        return body
+        body.update(self.extra)
+        return self.loaded.keep(body, self.shown())
+
+    def shown(self) -> dict[str, Any]:
+        """Each RunTask key this form's inputs make, with those inputs' values."""
+        where = (self.revision.value, self.vpc.value, self.subnets.value)
+        return {
+            "cluster": self.cluster.value,
+            "launchType": self.launch.value,
+            "capacityProviderStrategy": self.launch.value,
+            "taskDefinition": (self.family.value, self.revision.value),
+            "networkConfiguration": (*where, self.security_groups.value, self.public_ip.value),
+            "count": self.count.value,
+        }
 
     def fill(self, body: dict[str, Any]) -> None:
         with self.holding():
+            self.loaded.forget()
+            self.extra = {k: v for k, v in body.items() if k not in SHOWN_KEYS}
             self.load_placement(body)
             self.count.value = int(body.get("count", 1))
+            self.loaded.remember(body, self.shown())
 
     def send_request(self, body: dict[str, Any]) -> Any:
         return ops.run_task(self.session, body)

@@ -13,10 +13,12 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import console, ops
-from ..rules.sizes import cpu_label, memory_label
+from ..rules.sizes import cpu_label, memory_label, parse_cpu, parse_memory
 from ._containers import ContainerEditor
 from ._fields import Field
 from ._form import Form
+from ._loaded_values import LoadedValues
+from ._revision_request import registered_request
 
 LAUNCH_TYPES = [
     ("AWS Fargate", "FARGATE"),
@@ -59,8 +61,8 @@ SHOWN_KEYS = (
     "executionRoleArn",
     "containerDefinitions",
 )
-# Keys the form always sets but a loaded body may leave to ECS's defaults.
-IMPLICIT_KEYS = ("requiresCompatibilities", "runtimePlatform", "networkMode")
+# What a dropdown shows for a key the loaded body leaves out.
+NOT_SET = "(not set)"
 
 
 def _rules() -> Any:
@@ -72,11 +74,17 @@ def _rules() -> Any:
 def request_body(described: dict[str, Any]) -> dict[str, Any]:
     """A RegisterTaskDefinition body from a DescribeTaskDefinition answer (for a new revision).
 
-    Takes the answer bare or as describe-task-definition prints it: `{"taskDefinition": {...}}`.
+    Takes the answer bare or as describe-task-definition prints it: `{"taskDefinition": {...}}`;
+    response-only members and the values ECS filled in by default are left out.
     """
-    from ..rules.command import unwrap
+    return dict(registered_request(described))
 
-    return dict(unwrap(described))
+
+def _offer(dropdown: widgets.Dropdown, value: Any, label: str) -> None:
+    """Select `value`, offering it (as `label`) when the list lacks it: a load shows, not fixes."""
+    if value not in [v for _, v in dropdown.options]:
+        dropdown.options = [*dropdown.options, (label, value)]
+    dropdown.value = value
 
 
 class TaskDefinitionForm(Form):
@@ -92,14 +100,15 @@ class TaskDefinitionForm(Form):
     submit_label = "Register"
     submit_class = "ecskit-register"
     title = "Task definition"
-    loaded_attributes = ("extra", "containers", "_implicit", "_family_before")
+    loaded_attributes = ("extra", "containers", "loaded", "_family_before")
 
     def __init__(self, session: Any = None, body: dict[str, Any] | None = None) -> None:
         super().__init__(session)
         rules = _rules()
         self.extra: dict[str, Any] = {}
         self.containers: list[ContainerEditor] = []
-        self._implicit: dict[str, Any] = {}
+        self.loaded = LoadedValues()
+        self._log_groups: dict[str, bool] = {}
         self.registered = ""
         self._family_before = ""
 
@@ -265,12 +274,14 @@ class TaskDefinitionForm(Form):
             self._render()
 
     def _cpu_changed(self, _: Any = None) -> None:
-        options = _rules().fargate_memory_options(int(self.fargate_cpu.value))
+        units = parse_cpu(self.fargate_cpu.value)
+        options = _rules().fargate_memory_options(units) if units is not None else []
         current = self.fargate_memory.value
         values = [str(mib) for mib in options]
         with self.holding():
-            self.fargate_memory.options = [(memory_label(mib), str(mib)) for mib in options]
-            self.fargate_memory.value = current if current in values else values[0]
+            labels = [(memory_label(mib), str(mib)) for mib in options]
+            self.fargate_memory.options = labels or [(NOT_SET, "")]
+            self.fargate_memory.value = current if current in values else (values or [""])[0]
 
     def _render(self) -> None:
         mode = self.network_mode.value or ""
@@ -398,13 +409,24 @@ class TaskDefinitionForm(Form):
         host_allowed = (self.network_mode.value or "") in HOST_PORT_MODES
         body["containerDefinitions"] = [editor.build(host_allowed) for editor in self.containers]
         body.update(self.extra)
-        for key, value in self._implicit.items():
-            if body.get(key) == value:
-                del body[key]  # a loaded body without it stays without it
-        return body
+        return self.loaded.keep(body, self.shown())
+
+    def shown(self) -> dict[str, Any]:
+        """Each request key the form's own inputs make, with those inputs' values."""
+        launch = self.launch_type.value
+        return {
+            "family": self.family.value,
+            "requiresCompatibilities": launch,
+            "runtimePlatform": self.platform.value,
+            "networkMode": self.network_mode.value,
+            "cpu": (launch, self.fargate_cpu.value, self.ec2_cpu.value),
+            "memory": (launch, self.fargate_memory.value, self.ec2_memory.value),
+            "taskRoleArn": self.task_role.value,
+            "executionRoleArn": self.execution_role.value,
+        }
 
     def request_of(self, body: dict[str, Any]) -> Any:
-        return request_body(body)  # a describe answer loads as the request that made it
+        return registered_request(body)  # a describe answer loads as the request that made it
 
     def load_parts(self) -> list[Any]:
         return [self, *self.containers, *(row for e in self.containers for row in e.ports)]
@@ -413,37 +435,30 @@ class TaskDefinitionForm(Form):
         self._render()
 
     def fill(self, body: dict[str, Any]) -> None:
-        """Fill the form from a RegisterTaskDefinition body."""
+        """Fill the form from a RegisterTaskDefinition body; each value shown, none corrected."""
         with self.holding():
+            self.loaded.forget()
             self.extra = {k: v for k, v in body.items() if k not in SHOWN_KEYS}
             self._family_before = ""
             self.family.value = str(body.get("family", ""))
             self._family_before = self.family.value
+            # an unknown launch type or platform is offered as written, for the rules to judge
             required = body.get("requiresCompatibilities") or ["EC2"]
-            self.launch_type.value = (
-                required[0] if required[0] in dict((v, k) for k, v in LAUNCH_TYPES) else "EC2"
-            )
+            _offer(self.launch_type, required[0], str(required[0]))
             platform = body.get("runtimePlatform") or {}
             wanted = (
                 platform.get("operatingSystemFamily", "LINUX"),
                 platform.get("cpuArchitecture", "X86_64"),
             )
-            if wanted in [value for _, value in PLATFORMS]:
-                self.platform.value = wanted
+            _offer(self.platform, wanted, "/".join(map(str, wanted)))
             self._launch_changed()
             mode = body.get("networkMode", "" if self.windows else "bridge")
             if self.fargate:
                 mode = body.get("networkMode", "awsvpc")
-            if mode not in [value for _, value in self.network_mode.options]:
-                self.network_mode.options = [*self.network_mode.options, (mode, mode)]
-            self.network_mode.value = mode
+            _offer(self.network_mode, mode, mode)
             cpu, memory = str(body.get("cpu", "")), str(body.get("memory", ""))
             if self.fargate:
-                if cpu in [value for _, value in self.fargate_cpu.options]:
-                    self.fargate_cpu.value = cpu
-                self._cpu_changed()
-                if memory in [value for _, value in self.fargate_memory.options]:
-                    self.fargate_memory.value = memory
+                self._fill_fargate_size(cpu, memory)
             else:
                 self.ec2_cpu.value, self.ec2_memory.value = cpu, memory
             self._set_role(self.task_role, str(body.get("taskRoleArn", "")))
@@ -452,16 +467,52 @@ class TaskDefinitionForm(Form):
             for container in body.get("containerDefinitions") or []:
                 self.containers.append(ContainerEditor(self, container))
             self._render()
-        # what the form fills in by itself where the loaded body said nothing
-        self._implicit = {}
-        built = self.body
-        self._implicit = {
-            key: built[key] for key in IMPLICIT_KEYS if key not in body and key in built
-        }
+            host_allowed = (self.network_mode.value or "") in HOST_PORT_MODES
+            for editor in self.containers:
+                editor.remember_loaded(host_allowed)
+            self.loaded.remember(body, self.shown())
+
+    def _fill_fargate_size(self, cpu: str, memory: str) -> None:
+        rules = _rules()
+        units = parse_cpu(cpu)
+        if not cpu:
+            label = NOT_SET
+        elif units in rules.FARGATE_CPU_UNITS:
+            label = f"{cpu_label(units)} (written {cpu})"  # e.g. "1 vCPU" for 1024
+        else:
+            label = f"{cpu} (not a Fargate CPU size)"
+        _offer(self.fargate_cpu, cpu, label)
+        self._cpu_changed()
+        mib = parse_memory(memory)
+        allowed = rules.fargate_memory_options(units) if units is not None else []
+        if not memory:
+            label = NOT_SET
+        elif mib in allowed:
+            label = f"{memory_label(mib)} (written {memory})"
+        elif mib is not None and allowed:
+            label = f"{memory_label(mib)} (not valid for {cpu_label(units)})"
+        else:
+            label = f"{memory} (not valid here)"
+        _offer(self.fargate_memory, memory, label)
+
+    def log_group_exists(self, name: str) -> bool:
+        """Whether the account has the log group `name` (read once a name; unknown: False)."""
+        if not name:
+            return False
+        if name not in self._log_groups:
+            logs = self.session.logs
+
+            def found() -> bool:
+                pages = logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=name)
+                return any(g["logGroupName"] == name for page in pages for g in page["logGroups"])
+
+            self._log_groups[name] = bool(self.read(found, False, f"read the log group {name}"))
+        return self._log_groups[name]
 
     def send_request(self, body: dict[str, Any]) -> Any:
         # ops makes the groups once the body passes the rules, and removes them if ECS refuses
         groups = sorted({group for e in self.containers if (group := e.log_group_to_create())})
+        self._log_groups = {}  # what register makes exists afterwards
         return ops.register_task_definition(self.session, body, create_log_groups=groups)
 
     def done(self, answer: Any) -> str:
