@@ -1,8 +1,8 @@
 """The deployment part of the picture: a service's revisions, its live deployment and, while
 a blue/green, linear or canary deployment shifts traffic, the share each target group gets.
 
-service ─runs→ service revision ─uses revision→ task definition revision
-service ─current deployment→ service deployment ─deploys→ / ─replaces→ service revision
+service ─runs→ service revision ─uses→ task definition revision
+service ─changed by→ service deployment ─deploys→ / ─replaces→ service revision
 service revision ─90% production→ target group ←forwards to─ listener rule
 """
 
@@ -33,11 +33,11 @@ def service_parts(pic: Picture, inventory: Inventory, s: r.Service, box: str) ->
             reached.add(revision.task_definition)
     for shift in s.traffic_shifts:
         for relation, rule in (
-            ("production listener rule", shift.production_listener_rule),
-            ("test listener rule", shift.test_listener_rule),
+            ("production traffic from", shift.production_listener_rule),
+            ("test traffic from", shift.test_listener_rule),
         ):
             if rule:
-                pic.add(Node(rule, "listener rule", _rule_name(rule)))
+                pic.add(Node(rule, "listener rule", rule_name(rule)))
                 pic.link(s.arn, relation, rule)
     if deployment is not None:
         _deployment(pic, inventory, s, deployment, box)
@@ -52,7 +52,7 @@ def _revision(pic: Picture, inventory: Inventory, revision: r.ServiceRevision, b
     definition = inventory.revisions.get(revision.task_definition)
     if definition is not None:
         draw_revision(pic, inventory, definition)
-        pic.link(revision.arn, "uses revision", definition.arn)
+        pic.link(revision.arn, "uses", definition.arn)
 
 
 def _deployment(
@@ -65,7 +65,7 @@ def _deployment(
     detail = " · ".join(x for x in (deployment.status, deployment.stage) if x)
     pic.add(Node(deployment.arn, "service deployment", deployment.name, deployment, box=box,
                  detail=detail))  # fmt: skip
-    pic.link(s.arn, "current deployment", deployment.arn)
+    pic.link(s.arn, "changed by", deployment.arn)
     pic.link(deployment.arn, "deploys", deployment.target_revision)
     for arn in deployment.source_revisions:
         pic.link(deployment.arn, "replaces", arn)
@@ -83,7 +83,7 @@ def _deployment(
                 pic.link(rule, "forwards to", group)
 
 
-def _rule_name(arn: str) -> str:
+def rule_name(arn: str) -> str:
     """`…:listener-rule/app/shop/LB/LISTENER/RULE` -> `shop/RULE` (a listener: `shop/LISTENER`)."""
     parts = arn.split(":", 5)[-1].split("/")
     return f"{parts[2]}/{parts[-1]}" if len(parts) >= 5 else parts[-1]

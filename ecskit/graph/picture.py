@@ -10,7 +10,7 @@ from collections import Counter
 
 from ..inventory import Inventory
 from ..inventory import records as r
-from . import deployments, network
+from . import capacity, deployments, network, scaling
 from .nodes import Box, Node, Picture, node_id, safe
 from .task_definitions import revision as _revision
 from .task_definitions import role as _role
@@ -60,10 +60,10 @@ def build(
             more = pic.add(
                 Node(f"family:{family.name}#more", "revisions", f"{hidden} more", faded=True)
             )
-            pic.link(fam.id, "revision", more.id)
+            pic.link(fam.id, "has", more.id)
         for revision in revisions:
             _revision(pic, inventory, revision)
-            pic.link(fam.id, "revision", revision.arn)
+            pic.link(fam.id, "has", revision.arn)
 
     # -- clusters, services, tasks --------------------------------------------------------
     for c in clusters:
@@ -71,17 +71,14 @@ def build(
         pic.boxes[box] = Box(box, f"cluster {c.name}", c.arn)
         pic.add(Node(c.arn, "cluster", c.name, c, faded=c.status != "ACTIVE", box=box))
         for name in c.capacity_providers:
-            provider = inventory.capacity_providers.get(name)
-            key = provider.key if provider else name
-            pic.add(Node(key, "capacity provider", name, provider))
-            pic.link(c.arn, "capacity from", key)
+            pic.link(c.arn, "capacity from", capacity.provider(pic, inventory, name))
         if c.namespace_arn:
             _namespace(pic, inventory, c.namespace_arn)
-            pic.link(c.arn, "default namespace", _namespace_id(inventory, c.namespace_arn))
+            pic.link(c.arn, "defaults to", _namespace_id(inventory, c.namespace_arn))
         for instance in inventory.container_instances:
             if instance.cluster_arn == c.arn:
-                _instance(pic, instance, box)
-                pic.link(c.arn, "registered instance", instance.arn)
+                capacity.instance(pic, inventory, instance, box)
+                pic.link(c.arn, "has registered", instance.arn)
         in_cluster = inventory.services_in(c)
         if len(in_cluster) > SERVICES_SHOWN and not expand_services and cluster is None:
             _services_together(pic, inventory, c, in_cluster, box)
@@ -121,15 +118,15 @@ def _service(
     # through its service revisions where ECS answers them, else straight to the revision
     reached = deployments.service_parts(pic, inventory, s, box)
     if s.task_definition not in reached:
-        pic.link(s.arn, "uses revision", s.task_definition)
+        pic.link(s.arn, "uses", s.task_definition)
     # an ACTIVE deployment still runs the tasks of the revision the service is leaving
     for arn in s.older_revisions:
         if arn in inventory.revisions and arn not in reached:
-            pic.link(s.arn, "still runs revision", arn)
+            pic.link(s.arn, "still runs", arn)
     for task_set in inventory.task_sets:
         if task_set.service_arn == s.arn:
             _task_set(pic, inventory, task_set, box)
-            pic.link(s.arn, "runs task set", task_set.arn)
+            pic.link(s.arn, "runs", task_set.arn)
     tasks = inventory.tasks_of(s)
     if expand_tasks:
         for t in tasks:
@@ -144,27 +141,27 @@ def _service(
         others += [f"{stopped} STOPPED"] if stopped else []
         node = pic.add(Node(f"{s.arn}#tasks", "tasks", name, box=box, detail=" · ".join(others)))
         pic.link(s.arn, "runs", node.id)
+        capacity.placed(pic, tasks, node.id)
+    scaling.service_parts(pic, inventory, s, box)
     network.network(pic, inventory, s.arn, s.subnets, s.security_groups)
     role = s.role_arn or linked_role
     if role:
         _role(pic, inventory, role)
-        pic.link(s.arn, "assumes role", role)
+        pic.link(s.arn, "assumes", role)
     for arn in s.target_groups:
         network.target_group(pic, inventory, arn)
-        pic.link(s.arn, "behind target group", arn)
+        pic.link(s.arn, "behind", arn)
     for name in s.load_balancer_names:
         pic.add(Node(f"elb:{name}", "load balancer", name))
-        pic.link(s.arn, "behind load balancer", f"elb:{name}")
+        pic.link(s.arn, "behind", f"elb:{name}")
     for arn in s.registries:
         registry = inventory.discovery_services.get(arn)
         if registry is not None and registry.namespace_id:
             _namespace(pic, inventory, registry.namespace_id)
-            pic.link(
-                s.arn, "registered in namespace", _namespace_id(inventory, registry.namespace_id)
-            )
+            pic.link(s.arn, "registered in", _namespace_id(inventory, registry.namespace_id))
     if s.namespace:
         _namespace(pic, inventory, s.namespace)
-        pic.link(s.arn, "registered in namespace", _namespace_id(inventory, s.namespace))
+        pic.link(s.arn, "registered in", _namespace_id(inventory, s.namespace))
 
 
 def _services_together(
@@ -197,29 +194,19 @@ def _task(
     pic.add(Node(t.arn, "task", t.id[:8], t, faded=stopped, box=box, detail=t.last_status))
     if t.task_definition_arn in inventory.revisions:
         _revision(pic, inventory, inventory.revisions[t.task_definition_arn])
-        pic.link(t.arn, "uses revision", t.task_definition_arn)
+        pic.link(t.arn, "uses", t.task_definition_arn)
     if t.container_instance_arn:
         pic.link(t.arn, "placed on", t.container_instance_arn)
     if t.capacity_provider:
-        provider = inventory.capacity_providers.get(t.capacity_provider)
-        key = provider.key if provider else t.capacity_provider
-        pic.add(Node(key, "capacity provider", t.capacity_provider, provider))
-        pic.link(t.arn, "capacity from", key)
+        pic.link(t.arn, "capacity from", capacity.provider(pic, inventory, t.capacity_provider))
     for subnet in t.subnets:
         network.subnet(pic, inventory, subnet)
-        pic.link(t.arn, "in subnet", subnet)
+        pic.link(t.arn, "in", subnet)
     # A service's tasks get their ENIs' groups from the service (not looked up task by task).
     groups = t.security_groups or (service.security_groups if service else [])
     for group in groups:
         network.security_group(pic, inventory, group)
         pic.link(t.arn, "secured by", group)
-
-
-def _instance(pic: Picture, instance: r.ContainerInstance, box: str) -> None:
-    name = instance.ec2_instance_id or r.last_part(instance.arn)[:8]
-    detail = f"{instance.running_tasks} tasks" if instance.raw.get("runningTasksCount") else ""
-    faded = instance.status not in ("ACTIVE", "")
-    pic.add(Node(instance.arn, "container instance", name, instance, faded, box, detail))
 
 
 def _task_set(pic: Picture, inventory: Inventory, task_set: r.TaskSet, box: str) -> None:
@@ -229,7 +216,7 @@ def _task_set(pic: Picture, inventory: Inventory, task_set: r.TaskSet, box: str)
     pic.add(Node(task_set.arn, "task set", task_set.name, task_set, faded, box, detail))
     if task_set.task_definition in inventory.revisions:
         _revision(pic, inventory, inventory.revisions[task_set.task_definition])
-        pic.link(task_set.arn, "uses revision", task_set.task_definition)
+        pic.link(task_set.arn, "uses", task_set.task_definition)
     network.network(pic, inventory, task_set.arn, task_set.subnets, task_set.security_groups)
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from .account import Inventory
 from .records import (
+    Alarm,
     CapacityProvider,
     Cluster,
     Container,
     ContainerInstance,
     DiscoveryService,
+    Ec2Instance,
+    ExpressService,
     Family,
     LoadBalancer,
     LogGroup,
@@ -23,6 +26,8 @@ from .records import (
     Repository,
     Revision,
     Role,
+    ScalableTarget,
+    ScalingPolicy,
     SecurityGroup,
     Service,
     ServiceDeployment,
@@ -38,11 +43,14 @@ from .snapshot import snapshot
 from .tables import Table
 
 __all__ = [
+    "Alarm",
     "CapacityProvider",
     "Cluster",
     "Container",
     "ContainerInstance",
     "DiscoveryService",
+    "Ec2Instance",
+    "ExpressService",
     "Family",
     "Inventory",
     "LoadBalancer",
@@ -53,6 +61,8 @@ __all__ = [
     "Repository",
     "Revision",
     "Role",
+    "ScalableTarget",
+    "ScalingPolicy",
     "SecurityGroup",
     "Service",
     "ServiceDeployment",

@@ -8,10 +8,13 @@ from functools import partial
 from html import escape
 
 from .records import (
+    Alarm,
     CapacityProvider,
     Cluster,
     ContainerInstance,
     DiscoveryService,
+    Ec2Instance,
+    ExpressService,
     Family,
     LoadBalancer,
     LogGroup,
@@ -20,6 +23,8 @@ from .records import (
     Repository,
     Revision,
     Role,
+    ScalableTarget,
+    ScalingPolicy,
     SecurityGroup,
     Service,
     ServiceDeployment,
@@ -41,7 +46,8 @@ class Inventory:
     under way), `tasks`, `task_sets`, `container_instances`,
     `capacity_providers`, `families`, `revisions`, `roles`, `repositories`, `log_groups`,
     `vpcs`, `subnets`, `security_groups`, `load_balancers`, `target_groups`, `namespaces`,
-    `discovery_services`.
+    `discovery_services`; where the account has them, `ec2_instances` (under container
+    instances), `scalable_targets`, `scaling_policies`, `alarms` and `express_services`.
     `notes` says what could not be seen and why; `calls` counts API calls by operation.
     """
 
@@ -80,6 +86,17 @@ class Inventory:
     discovery_services: Table[DiscoveryService] = field(
         default_factory=partial(Table, "Cloud Map services")
     )
+    ec2_instances: Table[Ec2Instance] = field(default_factory=partial(Table, "EC2 instances"))
+    scalable_targets: Table[ScalableTarget] = field(
+        default_factory=partial(Table, "scalable targets")
+    )
+    scaling_policies: Table[ScalingPolicy] = field(
+        default_factory=partial(Table, "scaling policies")
+    )
+    alarms: Table[Alarm] = field(default_factory=partial(Table, "CloudWatch alarms"))
+    express_services: Table[ExpressService] = field(
+        default_factory=partial(Table, "Express services")
+    )
     _tasks_by_service: tuple[int, dict[tuple[str, str | None], list[Task]]] = field(
         default=(-1, {}), repr=False, compare=False
     )
@@ -105,6 +122,11 @@ class Inventory:
         "target_groups",
         "namespaces",
         "discovery_services",
+        "ec2_instances",
+        "scalable_targets",
+        "scaling_policies",
+        "alarms",
+        "express_services",
     )
 
     def tables(self) -> dict[str, Table]:  # type: ignore[type-arg]
@@ -147,7 +169,7 @@ class Inventory:
     def summary(self) -> dict[str, int]:
         # task sets exist only under EXTERNAL and CODE_DEPLOY controllers, service revisions
         # and deployments only where the endpoint answers them: counted when there are
-        optional = ("task_sets", "service_revisions", "service_deployments")
+        optional = ("task_sets", "service_revisions", "service_deployments", *self.TABLES[-5:])
         return {
             name: len(table)
             for name, table in self.tables().items()

@@ -57,6 +57,10 @@ PAGE_SIZE = {
     "DescribeNetworkInterfaces": 1000,
     "DescribeTargetGroups": 400,
     "DescribeLoadBalancers": 400,
+    "DescribeInstances": 1000,
+    # Application Auto Scaling: "between 1 and 50" targets, "between 1 and 10" policies a page
+    "DescribeScalableTargets": 50,
+    "DescribeScalingPolicies": 10,
 }
 DENIED = {
     "AccessDenied",

@@ -120,6 +120,16 @@ class Linked:
                 "NetworkInterfaces", got_enis,
                 Filters=[{"Name": "network-interface-id", "Values": batch}],
             )  # fmt: skip
+        # the EC2 instances under container instances (ECS Anywhere's "mi-" ids are not EC2's)
+        instances = {
+            i.ec2_instance_id
+            for i in self.inv.container_instances
+            if i.ec2_instance_id.startswith("i-")
+        }
+        self._filtered(
+            "EC2 instances", "DescribeInstances", "Reservations", "instance-id", instances,
+            self._reservation,
+        )  # fmt: skip
         if any(s.target_groups or s.traffic_shifts for s in self.inv.services):
             self.crawl.pages(
                 "ELB target groups", "elbv2", "DescribeTargetGroups", "TargetGroups",
@@ -162,10 +172,14 @@ class Linked:
                         dns_name=item.get("DNSName", ""),
                     )
                 )
+        providers = self.inv.capacity_providers
         subnets = {x for s in self.inv.services for x in s.subnets}
         subnets |= {x for t in self.inv.tasks for x in t.subnets}
+        subnets |= {x for p in providers for x in p.subnets}
+        subnets |= {i.subnet_id for i in self.inv.ec2_instances if i.subnet_id}
         groups = {x for s in self.inv.services for x in s.security_groups}
         groups |= {x for t in self.inv.tasks for x in t.security_groups}
+        groups |= {x for p in providers for x in p.security_groups}
         self._filtered("subnets", "DescribeSubnets", "Subnets", "subnet-id", subnets, self._subnet)
         self._filtered(
             "security groups", "DescribeSecurityGroups", "SecurityGroups", "group-id", groups,
@@ -210,6 +224,18 @@ class Linked:
                 vpc_id=item.get("VpcId", ""),
             )
         )
+
+    def _reservation(self, item: dict[str, Any]) -> None:
+        for instance in item.get("Instances") or []:
+            self.inv.ec2_instances.add(
+                r.Ec2Instance(
+                    raw=instance,
+                    id=instance["InstanceId"],
+                    type=instance.get("InstanceType", ""),
+                    state=(instance.get("State") or {}).get("Name", ""),
+                    subnet_id=instance.get("SubnetId", ""),
+                )
+            )
 
     def _vpc(self, item: dict[str, Any]) -> None:
         self.inv.vpcs.add(

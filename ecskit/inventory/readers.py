@@ -117,6 +117,13 @@ def service(item: dict[str, Any], asked_cluster: str) -> r.Service:
             if x.get("arn")
         ],
         traffic_shifts=[shift for shift in map(_traffic_shift, balancers) if shift],
+        managed_by=str(item.get("resourceManagementType") or ""),
+        deployment_alarms=[
+            str(x)
+            for x in _list(
+                _dict(_dict(item.get("deploymentConfiguration")).get("alarms")).get("alarmNames")
+            )
+        ],
     )
 
 
@@ -243,19 +250,28 @@ def container_instance(item: dict[str, Any], asked_cluster: str) -> r.ContainerI
         ec2_instance_id=str(item.get("ec2InstanceId", "")),
         status=str(item.get("status", "")),
         running_tasks=_int(item.get("runningTasksCount")),
+        capacity_provider=_str(item.get("capacityProviderName")),
     )
 
 
 def capacity_provider(item: dict[str, Any]) -> r.CapacityProvider:
     arn = str(item.get("capacityProviderArn", ""))
+    managed = _dict(item.get("managedInstancesProvider"))
+    template = _dict(managed.get("instanceLaunchTemplate"))
+    network = _dict(template.get("networkConfiguration"))
     return r.CapacityProvider(
         raw=item,
         name=str(item.get("name") or (arn_resource(arn)[-1] if arn else "")),
         arn=arn,
         status=str(item.get("status", "")),
+        type=str(item.get("type", "")),
         auto_scaling_group_arn=_dict(item.get("autoScalingGroupProvider")).get(
             "autoScalingGroupArn"
         ),
+        infrastructure_role=_str(managed.get("infrastructureRoleArn")),
+        instance_profile=_str(template.get("ec2InstanceProfileArn")),
+        subnets=[str(x) for x in _list(network.get("subnets"))],
+        security_groups=[str(x) for x in _list(network.get("securityGroups"))],
     )
 
 

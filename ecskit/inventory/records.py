@@ -85,6 +85,9 @@ class Service(Record):
     current_deployment: str | None = None
     current_revisions: list[str] = field(default_factory=list)
     traffic_shifts: list[TrafficShift] = field(default_factory=list)
+    # resourceManagementType: "ECS" for an Express service (botocore's Service shape)
+    managed_by: str = ""
+    deployment_alarms: list[str] = field(default_factory=list)  # alarm names
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,19 @@ class ContainerInstance(Record):
     ec2_instance_id: str = ""
     status: str = ""
     running_tasks: int = 0
+    capacity_provider: str | None = None  # capacityProviderName: Managed Instances, an ASG's
+
+
+@dataclass
+class Ec2Instance(Record):
+    """The EC2 instance under a container instance (EC2, Managed Instances; none for ECS
+    Anywhere's external instances, whose ids start with `mi-`)."""
+
+    kind: ClassVar[str] = "EC2 instance"
+    id: str = ""
+    type: str = ""
+    state: str = ""
+    subnet_id: str = ""
 
 
 @dataclass
@@ -213,7 +229,13 @@ class CapacityProvider(Record):
     name: str = ""
     arn: str = ""
     status: str = ""
+    type: str = ""
     auto_scaling_group_arn: str | None = None
+    # managedInstancesProvider: what ECS launches Managed Instances with
+    infrastructure_role: str | None = None
+    instance_profile: str | None = None
+    subnets: list[str] = field(default_factory=list)
+    security_groups: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -363,6 +385,63 @@ class DiscoveryService(Record):
     arn: str = ""
     name: str = ""
     namespace_id: str | None = None
+
+
+@dataclass
+class ScalableTarget(Record):
+    """An Application Auto Scaling target of `ecs:service:DesiredCount` (resource id
+    `service/CLUSTER/SERVICE`), with the service it scales once that is known."""
+
+    kind: ClassVar[str] = "scalable target"
+    arn: str = ""
+    resource_id: str = ""
+    min_capacity: int = 0
+    max_capacity: int = 0
+    service_arn: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.arn or f"scalable-target:{self.resource_id}"
+
+    @property
+    def name(self) -> str:
+        return self.resource_id
+
+
+@dataclass
+class ScalingPolicy(Record):
+    kind: ClassVar[str] = "scaling policy"
+    arn: str = ""
+    name: str = ""
+    resource_id: str = ""
+    type: str = ""  # TargetTrackingScaling, StepScaling, PredictiveScaling
+    alarms: list[str] = field(default_factory=list)  # alarm names
+
+
+@dataclass
+class Alarm(Record):
+    kind: ClassVar[str] = "CloudWatch alarm"
+    arn: str = ""
+    name: str = ""
+    state: str = ""
+    metric: str = ""
+
+
+@dataclass
+class ExpressService(Record):
+    """What DescribeExpressGatewayService answers for a service ECS manages (Express Mode)."""
+
+    kind: ClassVar[str] = "Express service"
+    service_arn: str = ""
+    name: str = ""
+    status: str = ""
+    infrastructure_role: str | None = None
+    urls: list[str] = field(default_factory=list)
+    log_groups: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"express:{self.service_arn}"
 
 
 def parse_image(image: str) -> dict[str, str | None]:

@@ -11,6 +11,7 @@ from .account import Inventory
 from .crawl import BATCH, WORKERS, Batches, Crawl, chunks, in_notebook
 from .deployments import Deployments
 from .linked import Linked
+from .scaling import Scaling
 
 SERVICE_LINKED_PATH = "/aws-service-role/ecs.amazonaws.com/"
 
@@ -50,6 +51,7 @@ def snapshot(
         ecs.finish()
         crawl.run()
         ecs.deployments.describe_more()  # answered beside the network's first step
+        ecs.scaling.describe_alarms()
         for step in (ecs.linked.network_first, ecs.linked.network_second):
             step()
             crawl.run()
@@ -71,6 +73,7 @@ class EcsPass:
         self.inv = crawl.inv
         self.cluster = cluster
         self.linked = Linked(crawl)
+        self.scaling = Scaling(crawl, self.linked.role)
         self.deployments = Deployments(crawl, self._failures, self.describe_revisions)
         self.revisions_asked: set[str] = set()
 
@@ -110,6 +113,7 @@ class EcsPass:
     def finish(self) -> None:
         """What the first pass named but did not fetch: revisions in use, roles, registries."""
         self.deployments.done()
+        self.scaling.start()
         used = {s.task_definition for s in self.inv.services}
         used |= {x for s in self.inv.services for x in s.older_revisions}
         used |= {x.task_definition for x in self.inv.task_sets}
@@ -130,6 +134,7 @@ class EcsPass:
         names = {n for c in self.inv.clusters for n in c.capacity_providers}
         names |= {n for s in self.inv.services for n in s.capacity_providers}
         names |= {t.capacity_provider for t in self.inv.tasks if t.capacity_provider}
+        names |= {i.capacity_provider for i in self.inv.container_instances if i.capacity_provider}
         for name in sorted(names):
             self.inv.capacity_providers.add(r.CapacityProvider(name=name))
         for batch in chunks(sorted(names), BATCH["DescribeCapacityProviders"]):
@@ -230,13 +235,30 @@ class EcsPass:
                 lambda x: self.inv.container_instances.add(readers.container_instance(x, cluster)),
             )  # fmt: skip
 
-    def add_capacity_providers(self, answer: dict[str, Any]) -> None:
-        self._failures("capacity provider", answer)
+    def add_capacity_providers(self, answer: dict[str, Any], retry: bool = True) -> None:
+        failures = [f for f in self.crawl.each("capacity provider", answer.get("failures"))]
+        missing = {r.last_part(str(f.get("arn", ""))) for f in failures}
+        # A Managed Instances provider "becomes available only within the specified cluster"
+        # (botocore's CreateCapacityProvider.cluster): asked again with its cluster.
+        again = {
+            c.arn: [n for n in c.capacity_providers if n in missing]
+            for c in self.inv.clusters
+            if retry and missing & set(c.capacity_providers)
+        }
+        if not again:
+            self._failures("capacity provider", answer)
+        for cluster, names in again.items():
+            self.crawl.request(
+                "capacity providers of a cluster", "ecs", "DescribeCapacityProviders",
+                lambda answer: self.add_capacity_providers(answer, retry=False),
+                capacityProviders=names, cluster=cluster,
+            )  # fmt: skip
         for item in self.crawl.each("capacity provider", answer.get("capacityProviders")):
             found = self.crawl.read("capacity provider", item, readers.capacity_provider)
             if found is not None:
                 self.inv.capacity_providers._records.pop(found.name, None)
                 self.inv.capacity_providers.add(found)
+                self.linked.role(found.infrastructure_role)
 
     def _failures(self, kind: str, answer: dict[str, Any]) -> None:
         """A describe's `failures`: what ECS could not describe, and why (MISSING, ...)."""

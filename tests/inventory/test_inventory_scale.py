@@ -73,6 +73,13 @@ def test_a_thousand_services_over_many_pages_miss_nothing(session) -> None:
     assert inv.calls["ecs:DescribeServices"] == SERVICES // 10
     assert inv.calls["ecs:DescribeClusters"] == 1
     assert inv.calls["ecs:DescribeTasks"] == 1
+    # what scales a service is asked once for the whole account, not per service; no policy
+    # names an alarm here and no service is Express or on a container instance
+    assert inv.calls["application-autoscaling:DescribeScalableTargets"] == 1
+    assert inv.calls["application-autoscaling:DescribeScalingPolicies"] == 1
+    for none in ("cloudwatch:DescribeAlarms", "ecs:DescribeExpressGatewayService",
+                 "ec2:DescribeInstances", "ecs:DescribeServiceRevisions"):  # fmt: skip
+        assert inv.calls[none] == 0, none
     if _sandbox_pages(session):
         assert inv.calls["ecs:ListServices"] == SERVICES // PAGE
         assert inv.calls["ecs:ListClusters"] >= 3
