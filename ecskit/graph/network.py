@@ -14,7 +14,7 @@ def network(
     """A service's or task set's awsvpc subnets and security groups, linked from it."""
     for subnet_id in subnets:
         subnet(pic, inventory, subnet_id)
-        pic.link(key, "in subnet", subnet_id)
+        pic.link(key, "in", subnet_id)
     for group in groups:
         security_group(pic, inventory, group)
         pic.link(key, "secured by", group)
@@ -36,7 +36,7 @@ def subnet(pic: Picture, inventory: Inventory, subnet_id: str) -> None:
     detail = f"{subnet.availability_zone} {subnet.cidr}" if subnet else "not visible"
     pic.add(Node(subnet_id, "subnet", subnet_id, subnet, box=box, detail=detail))
     if subnet:
-        pic.link(subnet_id, "in VPC", subnet.vpc_id)
+        pic.link(subnet_id, "in", subnet.vpc_id)
 
 
 def security_group(pic: Picture, inventory: Inventory, group_id: str) -> None:
@@ -45,7 +45,7 @@ def security_group(pic: Picture, inventory: Inventory, group_id: str) -> None:
     name = f"{group.name} ({group_id})" if group else group_id
     pic.add(Node(group_id, "security group", name, group, box=box))
     if group:
-        pic.link(group_id, "in VPC", group.vpc_id)
+        pic.link(group_id, "in", group.vpc_id)
 
 
 def target_group(pic: Picture, inventory: Inventory, arn: str) -> None:
@@ -57,4 +57,4 @@ def target_group(pic: Picture, inventory: Inventory, arn: str) -> None:
         lb_box = vpc(pic, inventory, lb.vpc_id) if lb else None
         name = lb.name if lb else lb_arn.split("/")[-2]
         pic.add(Node(lb_arn, "load balancer", name, lb, box=lb_box))
-        pic.link(arn, "behind load balancer", lb_arn)
+        pic.link(arn, "behind", lb_arn)

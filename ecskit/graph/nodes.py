@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..inventory import records as r
+from .relations import backward
 
 
 @dataclass
@@ -58,9 +59,10 @@ class Picture:
         return list(self.links)
 
     def neighbours(self, node_id: str) -> list[tuple[str, str, str]]:
-        """(direction, relation, other node id) for every edge touching `node_id`."""
+        """(direction, relation read from this node, other node id) for every edge touching
+        `node_id`: "→ runs" a service from its cluster, "← run by" the cluster from its service."""
         out = [("→", label, head) for tail, label, head in self.edges if tail == node_id]
-        out += [("←", label, tail) for tail, label, head in self.edges if head == node_id]
+        out += [("←", backward(label), tail) for tail, label, head in self.edges if head == node_id]
         return out
 
     def by_html_id(self, html_id: str) -> Node | None:

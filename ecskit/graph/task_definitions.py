@@ -19,8 +19,8 @@ def revision(pic: Picture, inventory: Inventory, revision: r.Revision) -> None:
         )
     )
     for relation, arn in (
-        ("task role", revision.task_role_arn),
-        ("execution role", revision.execution_role_arn),
+        ("tasks act as", revision.task_role_arn),
+        ("ECS starts tasks as", revision.execution_role_arn),
     ):
         if arn:
             role(pic, inventory, arn)
@@ -34,7 +34,7 @@ def revision(pic: Picture, inventory: Inventory, revision: r.Revision) -> None:
         pic.link(revision.arn, "contains", node.id)
         if container.image:
             image = pic.add(Node(f"image:{container.image}", "image", _short_image(container)))
-            pic.link(node.id, "pulls image", image.id)
+            pic.link(node.id, "pulls", image.id)
             repository = _repository(inventory, container)
             if repository is not None:
                 pic.add(Node(repository.key, "ECR repository", repository.name, repository))
@@ -54,7 +54,7 @@ def role(pic: Picture, inventory: Inventory, arn: str) -> None:
     for policy in role.policies if role else []:
         kind = "inline policy" if policy.inline else "policy"
         pic.add(Node(policy.key, kind, policy.name, policy))
-        pic.link(arn, "inline policy" if policy.inline else "attached policy", policy.key)
+        pic.link(arn, "embeds" if policy.inline else "attaches", policy.key)
 
 
 def _repository(inventory: Inventory, container: r.Container) -> r.Repository | None:

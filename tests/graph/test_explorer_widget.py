@@ -40,15 +40,15 @@ def test_a_click_selects_the_node_and_calls_back(known) -> None:
     links = {(n["relation"], n["id"]) for n in details["neighbours"]}
     (revision,) = inventory.service_revisions  # service › service revision › task definition
     assert ("runs", revision.arn) in links
-    assert ("behind target group", account.target_group) in links
-    assert ("runs", account.cluster) in links  # the cluster runs it (an incoming edge)
+    assert ("behind", account.target_group) in links
+    assert ("run by", account.cluster) in links  # an incoming edge reads from this end
 
 
 def test_neighbour_links_select_their_resource(known) -> None:
     account, inventory = known
     ex = explore(inventory)
     ex.select(inventory.service_revisions[0].arn)
-    revision = next(n for n in ex.details["neighbours"] if n["relation"] == "uses revision")
+    revision = next(n for n in ex.details["neighbours"] if n["relation"] == "uses")
     ex._handle_custom_msg({"type": "select", "id": revision["html_id"]}, [])
     assert ex.selected == account.revisions[1]
     assert ex.details["kind"] == "revision"

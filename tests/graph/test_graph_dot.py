@@ -45,28 +45,28 @@ def expected(
         f"{old}#container/app", f"{new}#container/app",
     }  # fmt: skip
     edges = {
-        ("family:web", "revision", old),
-        ("family:web", "revision", new),
+        ("family:web", "has", old),
+        ("family:web", "has", new),
         (image, "stored in", a.repository),
-        (a.execution_role, "attached policy", a.policy),
-        (a.task_role, "inline policy", inline),
+        (a.execution_role, "attaches", a.policy),
+        (a.task_role, "embeds", inline),
         (a.cluster, "runs", a.service),
-        (a.service, "in subnet", subnet),
+        (a.service, "in", subnet),
         (a.service, "secured by", a.security_group),
-        (a.service, "assumes role", a.service_linked_role),
-        (a.service, "behind target group", a.target_group),
-        (a.service, "registered in namespace", a.namespace_arn),
-        (a.target_group, "behind load balancer", a.load_balancer),
-        (subnet, "in VPC", a.vpc),
-        (a.security_group, "in VPC", a.vpc),
+        (a.service, "assumes", a.service_linked_role),
+        (a.service, "behind", a.target_group),
+        (a.service, "registered in", a.namespace_arn),
+        (a.target_group, "behind", a.load_balancer),
+        (subnet, "in", a.vpc),
+        (a.security_group, "in", a.vpc),
     }
     for revision in (old, new):
         container = f"{revision}#container/app"
         edges |= {
-            (revision, "task role", a.task_role),
-            (revision, "execution role", a.execution_role),
+            (revision, "tasks act as", a.task_role),
+            (revision, "ECS starts tasks as", a.execution_role),
             (revision, "contains", container),
-            (container, "pulls image", image),
+            (container, "pulls", image),
             (container, "logs to", log),
         }
     # service › service revision › task definition, and the deployment the sandbox is still
@@ -74,11 +74,11 @@ def expected(
     (revision,) = inventory.service_revisions
     assert inventory.services[a.service].current_revisions == [revision.arn]
     keys.add(revision.arn)
-    edges |= {(a.service, "runs", revision.arn), (revision.arn, "uses revision", new)}
+    edges |= {(a.service, "runs", revision.arn), (revision.arn, "uses", new)}
     for deployment in inventory.service_deployments:
         keys.add(deployment.arn)
         edges |= {
-            (a.service, "current deployment", deployment.arn),
+            (a.service, "changed by", deployment.arn),
             (deployment.arn, "deploys", revision.arn),
         }
     standalone = [a.standalone_task, a.stopped_task]
@@ -92,8 +92,8 @@ def expected(
         parent = a.service if task in a.service_tasks else a.cluster
         edges |= {
             (parent, "runs", task),
-            (task, "uses revision", new),
-            (task, "in subnet", subnet),
+            (task, "uses", new),
+            (task, "in", subnet),
             (task, "secured by", a.security_group),
         }
     return {node_id(k) for k in keys}, {(node_id(t), rel, node_id(h)) for t, rel, h in edges}
@@ -173,15 +173,15 @@ def test_text_tree_has_the_same_hierarchy(known) -> None:
     text = graph.to_text(inventory)
     lines = text.splitlines()
     assert lines[0] == "task definition web"
-    assert "  revision → revision web:1 (INACTIVE) [faded]" in lines
-    assert "      attached policy → policy write-logs" in lines
+    assert "  has → revision web:1 (INACTIVE) [faded]" in lines
+    assert "      attaches → policy write-logs" in lines
     assert "        stored in → ECR repository my-app" in lines
     assert "  runs → service web" in lines
-    assert "      uses revision → revision web:2" in lines  # under its service revision
-    assert "    behind target group → target group web-tg" in lines
-    assert "      behind load balancer → load balancer web-lb" in lines
-    assert "    registered in namespace → namespace shop.local" in lines
-    assert f"    in subnet → subnet {account.subnets[0]} (us-east-1a 10.0.1.0/24)" in lines
+    assert "      uses → revision web:2" in lines  # under its service revision
+    assert "    behind → target group web-tg" in lines
+    assert "      behind → load balancer web-lb" in lines
+    assert "    registered in → namespace shop.local" in lines
+    assert f"    in → subnet {account.subnets[0]} (us-east-1a 10.0.1.0/24)" in lines
     assert "cluster empty" in lines
 
 

@@ -127,16 +127,16 @@ def test_a_canary_in_progress_is_in_the_snapshot_with_both_revisions_and_weights
     source = graph.to_digraph(inv).source
     edges = set(pic.edges)
     assert (service.arn, "runs", green.arn) in edges and (service.arn, "runs", blue.arn) in edges
-    assert (green.arn, "uses revision", green.task_definition) in edges
-    assert (service.arn, "current deployment", deployment.arn) in edges
+    assert (green.arn, "uses", green.task_definition) in edges
+    assert (service.arn, "changed by", deployment.arn) in edges
     assert (deployment.arn, "deploys", green.arn) in edges
     assert (deployment.arn, "replaces", blue.arn) in edges
     assert (blue.arn, "90% production", alb["blue"]) in edges
     assert (green.arn, "10% production", alb["green"]) in edges
-    assert (service.arn, "production listener rule", alb["production"]) in edges
-    assert (service.arn, "test listener rule", alb["test"]) in edges
+    assert (service.arn, "production traffic from", alb["production"]) in edges
+    assert (service.arn, "test traffic from", alb["test"]) in edges
     assert (alb["production"], "forwards to", alb["green"]) in edges
-    assert (service.arn, "uses revision", green.task_definition) not in edges  # via its revision
+    assert (service.arn, "uses", green.task_definition) not in edges  # via its revision
     assert f'{node_id(blue.arn)} -> {node_id(alb["blue"])} [label="90% production"]' in source
     assert f'{node_id(green.arn)} -> {node_id(alb["green"])} [label="10% production"]' in source
     assert "IN_PROGRESS · PRODUCTION_TRAFFIC_SHIFT" in source
@@ -178,7 +178,7 @@ def test_answers_without_the_new_fields_still_snapshot(session) -> None:
     assert len(inv.service_revisions) == len(inv.service_deployments) == 0
     assert inv.calls["ecs:DescribeServiceDeployments"] == 0
     service = inv.services["web"]
-    assert (service.arn, "uses revision", service.task_definition) in graph.picture(inv).links
+    assert (service.arn, "uses", service.task_definition) in graph.picture(inv).links
 
 
 def _service(deployments: list[dict[str, Any]], revisions: list[str]) -> r.Service:
