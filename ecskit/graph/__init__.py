@@ -122,7 +122,8 @@ def draw(
 ) -> Any:
     """The picture of an account (a session is snapshotted first) as a `graphviz.Digraph`.
 
-    In a notebook it shows as SVG. Without the `dot` program it is drawn in the page by
+    In a notebook it shows as SVG at its own size, in a frame as wide as the output with zoom
+    buttons (`drawing.Drawing`). Without the `dot` program it is drawn in the page by
     Graphviz's WebAssembly build (`browser_render.BrowserPicture`) where that is installed,
     else it returns a `TextPicture` that says how to install Graphviz and shows the same
     hierarchy as text (its `.digraph` still holds the DOT source).
@@ -140,7 +141,9 @@ def draw(
     }
     digraph = to_digraph(inventory, **kw)  # type: ignore[arg-type]
     if has_dot():
-        return digraph
+        from .drawing import Drawing
+
+        return Drawing.of(digraph)  # framed at a readable size in a notebook
     from . import browser_render
 
     if browser_render.available():  # no `dot` (JupyterLite, say): Graphviz's wasm in the page

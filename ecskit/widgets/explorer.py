@@ -50,7 +50,10 @@ function render({ model, el: root }) {
   root.append(tools, body);
 
   let scale = 1, tx = 0, ty = 0;
-  const apply = () => { inner.style.transform = `translate(${tx}px, ${ty}px) scale(${scale})`; };
+  const apply = () => {
+    inner.style.transform = `translate(${tx}px, ${ty}px) scale(${scale})`;
+    root.dataset.scale = scale.toFixed(3);
+  };
   const zoom = (factor, cx, cy) => {
     const next = Math.min(8, Math.max(0.05, scale * factor));
     tx = cx - (cx - tx) * (next / scale);
@@ -58,19 +61,23 @@ function render({ model, el: root }) {
     scale = next;
     apply();
   };
-  const fitAll = () => {
+  // "fit" shows everything; the first view never goes below READABLE (10 pt labels at
+  // 0.85 are ~11 px; a whole account fitted in the pane had ~5 px labels): drag to see more
+  const READABLE = 0.85;
+  const fitAll = (atLeast = 0) => {
     const svg = inner.querySelector("svg");
     if (!svg) return;
     const w = svg.width.baseVal.value || 1, h = svg.height.baseVal.value || 1;
     // not laid out yet (the output area is still hidden): the ResizeObserver fits it later
     if (!graph.clientWidth || !graph.clientHeight) return false;
-    scale = Math.min(graph.clientWidth / w, graph.clientHeight / h, 1);
+    scale = Math.max(Math.min(graph.clientWidth / w, graph.clientHeight / h, 1), atLeast);
     tx = 0; ty = 0;
     apply();
     return true;
   };
+  const firstView = () => fitAll(READABLE);
   let fitted = false;
-  new ResizeObserver(() => { if (!fitted) fitted = fitAll(); }).observe(graph);
+  new ResizeObserver(() => { if (!fitted) fitted = firstView(); }).observe(graph);
 
   const select = (id) => { if (id) model.send({ type: "select", id }); };
   const highlight = () => {
@@ -89,7 +96,7 @@ function render({ model, el: root }) {
     } else if (model.get("dot")) {  // no `dot` in the kernel: Graphviz's wasm draws it here
       ecskitRenderDot(model).then((drawn) => {
         inner.innerHTML = drawn.slice(drawn.indexOf("<svg"));
-        fitted = fitAll();
+        fitted = firstView();
         highlight();
       });
       return;
@@ -98,7 +105,7 @@ function render({ model, el: root }) {
       inner.append(el("p", "ecskit-explorer-message", model.get("message")));
       inner.append(el("pre", "ecskit-explorer-text", model.get("text")));
     }
-    fitted = fitAll();
+    fitted = firstView();
     highlight();
   };
   const drawDetails = () => {
@@ -120,7 +127,8 @@ function render({ model, el: root }) {
       const list = el("ul", "ecskit-explorer-neighbours");
       for (const n of d.neighbours) {
         const item = el("li");
-        item.append(document.createTextNode(`${n.direction} ${n.relation} `));
+        // the relation as read from this node ("run by", "uses"): no arrow to decode
+        item.append(document.createTextNode(`${n.relation} `));
         const link = el("a", "ecskit-explorer-link", `${n.kind} ${n.name}`);
         link.href = "#";
         link.dataset.id = n.html_id;
@@ -160,7 +168,7 @@ function render({ model, el: root }) {
   }, { passive: false });
   zoomIn.addEventListener("click", () => zoom(1.25, graph.clientWidth / 2, graph.clientHeight / 2));
   zoomOut.addEventListener("click", () => zoom(0.8, graph.clientWidth / 2, graph.clientHeight / 2));
-  fit.addEventListener("click", fitAll);
+  fit.addEventListener("click", () => fitAll());
 
   model.on("change:svg", drawGraph);
   model.on("change:details", drawDetails);
