@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from .account import Inventory
 from .records import (
-    Alarm,
     CapacityProvider,
     Cluster,
     Container,
     ContainerInstance,
     DiscoveryService,
     Ec2Instance,
-    ExpressService,
     Family,
     LoadBalancer,
     LogGroup,
@@ -26,8 +24,6 @@ from .records import (
     Repository,
     Revision,
     Role,
-    ScalableTarget,
-    ScalingPolicy,
     SecurityGroup,
     Service,
     ServiceDeployment,
@@ -39,6 +35,7 @@ from .records import (
     TrafficShift,
     Vpc,
 )
+from .scaling_records import Alarm, ExpressService, ScalableTarget, ScalingPolicy
 from .snapshot import snapshot
 from .tables import Table
 

@@ -8,13 +8,11 @@ from functools import partial
 from html import escape
 
 from .records import (
-    Alarm,
     CapacityProvider,
     Cluster,
     ContainerInstance,
     DiscoveryService,
     Ec2Instance,
-    ExpressService,
     Family,
     LoadBalancer,
     LogGroup,
@@ -23,8 +21,6 @@ from .records import (
     Repository,
     Revision,
     Role,
-    ScalableTarget,
-    ScalingPolicy,
     SecurityGroup,
     Service,
     ServiceDeployment,
@@ -35,6 +31,7 @@ from .records import (
     TaskSet,
     Vpc,
 )
+from .scaling_records import Alarm, ExpressService, ScalableTarget, ScalingPolicy
 from .tables import Table
 
 

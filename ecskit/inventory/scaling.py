@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import records as r
+from . import scaling_records as sr
 from .crawl import Crawl, chunks
 
 # Application Auto Scaling's resource id of a service: "service/<cluster>/<service>"
@@ -81,7 +82,7 @@ class Scaling:
             if service is None:  # a service outside this snapshot (another cluster)
                 continue
             self.inv.scalable_targets.add(
-                r.ScalableTarget(
+                sr.ScalableTarget(
                     raw=item,
                     arn=str(item.get("ScalableTargetARN") or ""),
                     resource_id=str(item["ResourceId"]),
@@ -98,7 +99,7 @@ class Scaling:
             alarms = [str(a["AlarmName"]) for a in item.get("Alarms") or [] if a.get("AlarmName")]
             self.alarm_names |= set(alarms)
             self.inv.scaling_policies.add(
-                r.ScalingPolicy(
+                sr.ScalingPolicy(
                     raw=item,
                     arn=str(item.get("PolicyARN", "")),
                     name=str(item.get("PolicyName", "")),
@@ -111,7 +112,7 @@ class Scaling:
     def _alarms(self, answer: dict[str, Any]) -> None:
         for item in self.crawl.each("CloudWatch alarm", answer.get("MetricAlarms")):
             self.inv.alarms.add(
-                r.Alarm(
+                sr.Alarm(
                     raw=item,
                     arn=str(item.get("AlarmArn", "")),
                     name=str(item.get("AlarmName", "")),
@@ -134,7 +135,7 @@ class Scaling:
         ]
         self.role(item.get("infrastructureRoleArn"))
         self.inv.express_services.add(
-            r.ExpressService(
+            sr.ExpressService(
                 raw=item,
                 service_arn=str(item["serviceArn"]),
                 name=str(item.get("serviceName", "")),
