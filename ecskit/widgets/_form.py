@@ -51,6 +51,8 @@ class Form(widgets.VBox):
     title = ""
     # plain attributes `fill` replaces, put back with the inputs when a load fails
     loaded_attributes: tuple[str, ...] = ("extra",)
+    # a fresh form shows its problems once the user acts (Submit stays off until none is left)
+    wait_for_user = False
 
     def __init__(self, session: Any = None) -> None:
         self.session = default_session(session)
@@ -59,6 +61,7 @@ class Form(widgets.VBox):
         self.last_check_seconds = 0.0
         self.answer: Any = None
         self._hold = 0
+        self.acted = False
         self._input_problems: list[InputProblem] = []
         self._refused: tuple[dict[str, Any], InputProblem] | None = None
         self._submitted = widgets.CallbackDispatcher()
@@ -160,6 +163,11 @@ class Form(widgets.VBox):
         """Report input that cannot become a request value (shown at `path`'s field)."""
         self._input_problems.append(InputProblem(path, message))
 
+    def acting(self, *inputs: widgets.Widget) -> None:
+        """Count a change of these inputs as the user acting (for inputs not `watch`ed)."""
+        for item in inputs:
+            item.observe(lambda _: self._hold or setattr(self, "acted", True), names="value")
+
     def watch(self, *inputs: widgets.Widget) -> None:
         """Re-check the form whenever one of these inputs changes."""
         for item in inputs:
@@ -178,6 +186,7 @@ class Form(widgets.VBox):
 
     def _changed(self, _change: Any = None) -> None:
         if not self._hold:
+            self.acted = True
             self.check()
 
     @property
@@ -220,6 +229,8 @@ class Form(widgets.VBox):
             problems.append(self._refused[1])
         self.problems = problems
         placed, rest = assign(problems, self.fields)
+        if self.wait_for_user and not self.acted:
+            placed, rest = {key: [] for key in placed}, []
         for field in self.fields:
             field.show(placed[id(field)])
         self.top_problems.value = problem_html(rest)
@@ -269,6 +280,7 @@ class Form(widgets.VBox):
         """
         body = self.request_of(body) if isinstance(body, dict) else body
         problems = shape_problems(self.kind, body)
+        self.acted = True  # what a loaded body gets wrong is shown at once
         if not problems:
             saved = Inputs(self, self.load_parts(), self.loaded_attributes)
             try:
@@ -331,6 +343,7 @@ class Form(widgets.VBox):
         self.result.value = f'<div class="ecskit-done" style="color:#1b5e20">✔ {message}</div>'
 
     def _on_submit(self, _: Any = None) -> None:
+        self.acted = True
         problems = self.check()
         if any(p.severity == "error" for p in problems):
             return  # the button is disabled; a direct call sends nothing either
