@@ -45,3 +45,19 @@ def test_the_neighbour_list_reads_from_the_selected_node(known) -> None:
     ex.select(account.vpc)
     assert all(n["relation"] == "holds" for n in ex.details["neighbours"])
     assert relations
+
+
+def test_the_text_tree_lists_a_resources_links_once() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "inventory"))
+    import real_account_answers as real
+
+    from ecskit.inventory import snapshot
+
+    text = graph.to_text(snapshot(real.Session(), progress=False))
+    # the provider is linked from its cluster and from its container instance ...
+    assert text.count("capacity from → capacity provider mi-prod") == 2
+    # ... and what it launches with is listed under the first only
+    assert text.count("launches with → instance profile ecsInstanceRole") == 1
