@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import sys
 import threading
@@ -27,9 +28,20 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("npm") is None, reason="needs npm (the build fetches Pyodide)"),
 ]
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-# The chapters run here, in order (10 and 11 need more than a sandbox; 09 is a real account's).
+# The chapters run here, in order (not 09-11: they need more than a sandbox). 02 and 04 pass
+# too (ECSKIT_LITE_CHAPTERS="02 04"); 03's Express Mode cell failed in the tab on 2026-11-28.
 CHAPTERS = ["00-ecs-and-the-sandbox.ipynb", "01-clusters.ipynb"]
+# ECSKIT_LITE_CHAPTERS="02 03" runs those too (by number); "all": every chapter but 09-11.
+_ASKED = os.environ.get("ECSKIT_LITE_CHAPTERS", "").split()
+CHAPTERS += sorted(
+    p.name
+    for p in NOTEBOOKS.glob("*.ipynb")
+    if p.name not in CHAPTERS
+    and p.name[:2] not in ("09", "10", "11")
+    and ("all" in _ASKED or p.name[:2] in _ASKED)
+)
 CELL_TIMEOUT_MS = 600_000
+CHAPTER_DEADLINE_MS = 240_000  # a chapter still running then is a problem (never ran)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -119,7 +131,7 @@ def page(browser, site):
 
 
 _RUN_ALL = """
-async (path) => {
+async ([path, deadline]) => {
   const app = window.jupyterapp;
   await app.started;
   await app.restored;
@@ -143,6 +155,7 @@ async (path) => {
   while (kernel.status !== 'idle' || cellsOf().some(c => c.model.executionCount === null &&
          c.model.sharedModel.getSource().trim())) {
     await new Promise(r => setTimeout(r, 200));
+    if (performance.now() - t0 > deadline) break;
     if (cellsOf().some(c => c.model.outputs.toJSON().some(o => o.output_type === 'error'))) break;
   }
   clearInterval(watch);
@@ -164,24 +177,31 @@ def run_chapter(page, url: str, name: str) -> dict:
     page.wait_for_function("window.jupyterapp !== undefined", timeout=120_000)
     page.set_default_timeout(CELL_TIMEOUT_MS)
     loaded = time.monotonic() - start
-    result = page.evaluate(_RUN_ALL, name)
+    result = page.evaluate(_RUN_ALL, [name, CHAPTER_DEADLINE_MS])
+    result["problems"] = [
+        f"{name}: code cell {number} raised {cell['error']}"
+        if cell["error"]
+        else f"{name}: code cell {number} never ran"
+        for number, cell in enumerate(result["cells"], start=1)
+        if cell["error"] or (cell["count"] is None and not cell["empty"])
+    ]
     # from loading the page: the app, the kernel's start, %pip install ecskit, the first output
     result["first_output_s"] = loaded + (result["first_output_ms"] or 0) / 1000
     result["total_s"] = time.monotonic() - start
-    for number, cell in enumerate(result["cells"], start=1):
-        assert not cell["error"], f"{name}: code cell {number} raised {cell['error']}"
-        assert cell["count"] is not None or cell["empty"], f"{name}: code cell {number} never ran"
     return result
 
 
 def test_chapters_run_in_the_browser_with_no_other_host(page, site) -> None:
     url, built = site
     assert built["bytes"] < 200e6
-    timings, widgets = {}, {}
+    timings, widgets, problems = {}, {}, []
     for name in CHAPTERS:
         result = run_chapter(page, url, name)
+        problems += result["problems"]
         timings[name] = (round(result["first_output_s"], 1), round(result["total_s"], 1))
         widgets[name] = page.locator(".jupyter-widgets").count()
+    print(f"\nwidgets per chapter: {widgets}; problems: {problems}")
+    assert problems == []
     assert widgets["01-clusters.ipynb"] > 0  # its ClusterForm rendered
     assert page.blocked == [], page.blocked[:5]
     print(
@@ -192,7 +212,7 @@ def test_chapters_run_in_the_browser_with_no_other_host(page, site) -> None:
 
 def test_a_picture_a_click_and_a_form_in_the_browser(page, site) -> None:
     url, _ = site
-    run_chapter(page, url, CHECK)
+    assert run_chapter(page, url, CHECK)["problems"] == []
     # the picture: Graphviz's wasm drew it in the page (there is no `dot` in the tab)
     picture = page.locator(".ecskit-browser-picture svg g.node")
     picture.first.wait_for(state="attached", timeout=60_000)
