@@ -60,7 +60,11 @@ class View(widgets.VBox):
         self.add_class(self.css)
 
     def header(self) -> widgets.Widget:
-        return widgets.HBox([widgets.HTML(f"<h3>{escape(self.title)}</h3>"), self.refresh_button])
+        # the button on the heading's line, beside it (the h3's own margins floated it above)
+        heading = widgets.HTML(f'<h3 style="margin:0 12px 0 0">{escape(self.title)}</h3>')
+        header = widgets.HBox([heading, self.refresh_button], layout={"align_items": "center"})
+        header.add_class("ecskit-view-header")
+        return header
 
     def load_rows(self) -> list[dict[str, Any]]:
         raise NotImplementedError
