@@ -18,6 +18,11 @@ LAUNCH_CHOICES = [
 PROVIDER = "provider:"
 
 
+def _rows(options: Any) -> int:
+    """A list tall enough to show every choice (and so every selected one), up to 15."""
+    return max(2, min(len(options), 15))
+
+
 class DeploymentForm(Form):
     """Cluster, launch type or capacity provider, family + ACTIVE revision, awsvpc networking."""
 
@@ -29,7 +34,8 @@ class DeploymentForm(Form):
         self.launch = widgets.Dropdown(options=LAUNCH_CHOICES, value="FARGATE")
         self.family = widgets.Dropdown(options=[], layout={"width": "300px"})
         self.revision = widgets.Dropdown(options=[], layout={"width": "300px"})
-        self.vpc = widgets.Dropdown(options=[], layout={"width": "300px"})
+        # "vpc-0123456789abcdef0 172.31.0.0/16 (default)" whole
+        self.vpc = widgets.Dropdown(options=[], layout={"width": "420px"})
         self.subnets = widgets.SelectMultiple(options=[], layout={"width": "420px"})
         self.security_groups = widgets.SelectMultiple(options=[], layout={"width": "420px"})
         self.public_ip = widgets.Checkbox(value=True, description="Public IP", indent=False)
@@ -188,6 +194,7 @@ class DeploymentForm(Form):
                 kept = tuple(v for v in select.value if v in [value for _, value in options])
                 select.options = options
                 select.value = kept
+                select.rows = _rows(options)
             if not self.subnets.value:  # as the console does: every subnet of the VPC
                 self.subnets.value = tuple(v for _, v in self.subnets.options)
             if not self.security_groups.value and groups:
@@ -295,6 +302,7 @@ class DeploymentForm(Form):
                 known = [v for _, v in select.options]
                 select.options = list(select.options) + [(v, v) for v in values if v not in known]
                 select.value = tuple(values)
+                select.rows = _rows(select.options)
             self.public_ip.value = vpc.get("assignPublicIp") == "ENABLED"
 
     def placement_fields(self) -> list[Field]:
