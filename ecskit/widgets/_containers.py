@@ -28,8 +28,8 @@ SHOWN_KEYS = (
 # The container's resource limits: (key, label, placeholder).
 LIMITS = (
     ("cpu", "CPU units", "e.g. 256 (optional)"),
-    ("memory", "Memory hard limit (MiB)", "e.g. 512 (optional)"),
-    ("memoryReservation", "Memory soft limit (MiB)", "e.g. 256 (optional)"),
+    ("memory", "Memory hard limit", "e.g. 512 (MiB, optional)"),
+    ("memoryReservation", "Memory soft limit", "e.g. 256 (MiB, optional)"),
 )
 
 

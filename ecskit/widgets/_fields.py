@@ -79,7 +79,13 @@ class Field:
         self.help.add_class("ecskit-help")
         row: list[widgets.Widget] = []
         if label:
-            row.append(widgets.HTML(f"<b>{escape(label)}</b>", layout={"width": LABEL_WIDTH}))
+            # a fixed column that never shrinks: every input of a form starts at the same x
+            self.label = widgets.HTML(
+                f"<b>{escape(label)}</b>",
+                layout={"width": LABEL_WIDTH, "min_width": LABEL_WIDTH, "flex": "0 0 auto"},
+            )
+            self.label.add_class("ecskit-field-label")
+            row.append(self.label)
         if widget is not None:
             row.append(widget)
         row.extend(extra or [])

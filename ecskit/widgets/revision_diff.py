@@ -74,15 +74,20 @@ class RevisionDiff(View):
             else f"Compare revisions of {family}"
         )
         width = "380px" if self.service_revisions else "220px"  # "<19-digit id> web:12 (Source)"
-        self.left = widgets.Dropdown(description="Revision", layout={"width": width})
-        self.right = widgets.Dropdown(description="with", layout={"width": width})
+        # words beside the lists, not their descriptions: ipywidgets' fixed 80px description
+        # pushed "Revision" right and left "with" floating
+        self.left = widgets.Dropdown(layout={"width": width})
+        self.right = widgets.Dropdown(layout={"width": width})
         self.left.add_class("ecskit-diff-a")
         self.right.add_class("ecskit-diff-b")
         self.changes: list[dict[str, Any]] = []
         self._cache: dict[Any, dict[str, Any]] = {}
         self.children = [
             self.header(),
-            widgets.HBox([self.left, self.right]),
+            widgets.HBox(
+                [widgets.HTML("Revision"), self.left, widgets.HTML("with"), self.right],
+                layout={"align_items": "center"},
+            ),
             self.message,
             self.table,
         ]

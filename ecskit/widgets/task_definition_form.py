@@ -100,6 +100,7 @@ class TaskDefinitionForm(Form):
     submit_label = "Register"
     submit_class = "ecskit-register"
     title = "Task definition"
+    wait_for_user = True
     loaded_attributes = ("extra", "containers", "loaded", "_family_before")
 
     def __init__(self, session: Any = None, body: dict[str, Any] | None = None) -> None:
@@ -116,8 +117,6 @@ class TaskDefinitionForm(Form):
         self.launch_type = widgets.Dropdown(options=LAUNCH_TYPES, value="FARGATE")
         self.platform = widgets.Dropdown(options=PLATFORMS, value=("LINUX", "X86_64"))
         self.network_mode = widgets.Dropdown(options=[("awsvpc", "awsvpc")], value="awsvpc")
-        self.network_help = widgets.HTML()
-        self.network_help.add_class("ecskit-network-help")
         cpu_options = [(cpu_label(units), str(units)) for units in rules.FARGATE_CPU_UNITS]
         self.fargate_cpu = widgets.Dropdown(options=cpu_options, value=str(1024))
         self.fargate_memory = widgets.Dropdown(options=[("", "")], value="")
@@ -168,13 +167,7 @@ class TaskDefinitionForm(Form):
                 help="All tasks of a service share it. Linux/ARM64 runs on Graviton.",
                 name="platform",
             ),
-            Field(
-                "networkMode",
-                self.network_mode,
-                label="Network mode",
-                name="network-mode",
-                extra=[self.network_help],
-            ),
+            Field("networkMode", self.network_mode, label="Network mode", name="network-mode"),
             Field("cpu", self.cpu_box, label="Task CPU", name="cpu"),
             Field("memory", self.memory_box, label="Task memory", name="memory"),
             Field(
@@ -195,6 +188,9 @@ class TaskDefinitionForm(Form):
             Field("containerDefinitions", None, name="containers"),
         ]
         self.fields = list(self.static_fields)
+        # the chosen mode's explanation, on the help line under the field (beside it, it wrapped)
+        self.network_help = self.static_fields[3].help
+        self.network_help.add_class("ecskit-network-help")
         self.layout_children(
             [
                 *[field.box for field in self.static_fields[:-1]],
@@ -212,6 +208,10 @@ class TaskDefinitionForm(Form):
             self.ec2_memory,
             self.task_role,
             self.execution_role,
+        )
+        # these re-check through their own handlers: the user has acted once they change
+        self.acting(
+            self.family, self.launch_type, self.platform, self.fargate_cpu, self.network_mode
         )
         self.family.observe(self._family_changed, names="value")
         self.launch_type.observe(self._launch_changed, names="value")

@@ -25,13 +25,18 @@ def test_fill_fix_register_then_deregister_through_the_confirmation(run_notebook
     form = page.locator(".ecskit-form-task-definition")
     form.wait_for(state="visible")
     register = form.locator("button.ecskit-register")
-    # an empty form: the family's problem is shown beside it and Register is off
+    # an empty form: Register is off, and nothing is complained about before the user acts
     family = form.locator(".ecskit-field-family")
-    family.locator(".ecskit-problem").first.wait_for(state="visible")
     assert register.is_disabled()
+    assert form.locator(".ecskit-problem").count() == 0
+    screenshot(page, "forms-0-first-view")
 
-    family.locator("input").fill("web")
+    # once the user acts, the form asks for what is missing
     form.locator(".ecskit-field-containers-0-name input").fill("web")
+    asked = family.locator(".ecskit-problem").first
+    asked.wait_for(state="visible")
+    assert "family is required" in asked.inner_text()
+    family.locator("input").fill("web")
     form.locator(".ecskit-field-containers-0-image input").fill("nginx:1.27")
     family.locator(".ecskit-problem").wait_for(state="detached")
     # awslogs on Fargate needs an execution role: the button makes the standard one

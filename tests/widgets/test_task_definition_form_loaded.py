@@ -182,3 +182,11 @@ def test_botocores_describe_example_becomes_the_request_that_made_it():
 def test_a_plain_request_is_not_stripped():
     body = _with_container(mountPoints=[], cpu=0, essential=True)
     assert registered_request(body) == body
+
+
+def test_a_fresh_form_asks_for_what_is_missing_once_the_user_acts(session):
+    form = TaskDefinitionForm(session)
+    assert form.submit.disabled and form.errors  # nothing to register yet
+    assert "ecskit-problem" not in form.field("family").problems_html.value
+    form.containers[0].name.value = "web"  # the user acts: what is missing is asked for
+    assert "family is required" in form.field("family").problems_html.value
