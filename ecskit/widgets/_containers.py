@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from ._fields import Field, slug
 from ._loaded_values import LoadedValues
+from ._port_mappings import PortMappingRow, small_button, text_input
 
 # Keys this editor shows as inputs; any other key of a loaded container is kept as it was.
 SHOWN_KEYS = (
@@ -33,87 +34,6 @@ LIMITS = (
 )
 
 
-def _text(value: str = "", placeholder: str = "", width: str = "360px") -> widgets.Text:
-    return widgets.Text(value=value, placeholder=placeholder, layout={"width": width})
-
-
-def _button(description: str, css: str, tooltip: str = "") -> widgets.Button:
-    button = widgets.Button(description=description, tooltip=tooltip, layout={"width": "auto"})
-    button.add_class(css)
-    return button
-
-
-class PortMappingRow:
-    """One port mapping: container port, host port (where the network mode allows), protocol."""
-
-    def __init__(self, editor: ContainerEditor, mapping: dict[str, Any] | None = None) -> None:
-        mapping = mapping or {}
-        self.editor = editor
-        self.container_port = _text(str(mapping.get("containerPort", "")), "80", "90px")
-        self.host_port = _text(str(mapping.get("hostPort", "")), "(dynamic)", "90px")
-        protocol = mapping.get("protocol", "tcp")
-        self.protocol = widgets.Dropdown(
-            # a protocol ECS lacks is kept, for the rules to point at
-            options=sorted({"tcp", "udp", protocol}),
-            value=protocol,
-            layout={"width": "80px"},
-        )
-        self.extra = {
-            k: v for k, v in mapping.items() if k not in ("containerPort", "hostPort", "protocol")
-        }
-        self.remove = _button("✕", "ecskit-remove-port", "Remove this port mapping")
-        self.remove.on_click(lambda _: editor.remove_port(self))
-        self.host_label = widgets.HTML("host port")
-        self.anchor = Field("")
-        self.container_field = Field("", self.container_port, name="container-port")
-        self.host_field = Field("", self.host_port, name="host-port")
-        self.box = widgets.VBox()
-        self.box.add_class("ecskit-port-mapping")
-        self.repath("")
-
-    def repath(self, path: str) -> None:
-        self.path = path
-        self.anchor.path = path
-        self.container_field.path = f"{path}.containerPort"
-        self.host_field.path = f"{path}.hostPort"
-
-    def render(self, host_allowed: bool) -> None:
-        host = [self.host_label, self.host_field.box] if host_allowed else []
-        self.box.children = [
-            widgets.HBox(
-                [
-                    widgets.HTML("container port"),
-                    self.container_field.box,
-                    *host,
-                    self.protocol,
-                    self.remove,
-                ]
-            ),
-            self.anchor.box,
-        ]
-
-    def build(self, form: Any, host_allowed: bool) -> dict[str, Any]:
-        mapping: dict[str, Any] = {}
-        port = form.integer(
-            self.container_port.value, f"{self.path}.containerPort", "Container port"
-        )
-        if port is not None:
-            mapping["containerPort"] = port
-        if host_allowed and self.host_port.value.strip():
-            host = form.integer(self.host_port.value, f"{self.path}.hostPort", "Host port")
-            if host is not None:
-                mapping["hostPort"] = host
-        mapping["protocol"] = self.protocol.value
-        mapping.update(self.extra)
-        return mapping
-
-    def fields(self) -> list[Field]:
-        return [self.anchor, self.container_field, self.host_field]
-
-    def inputs(self) -> list[widgets.Widget]:
-        return [self.container_port, self.host_port, self.protocol]
-
-
 class ContainerEditor:
     """One container definition: name, image, essential, command, entry point, ports, env, logs."""
 
@@ -123,8 +43,8 @@ class ContainerEditor:
         self.loaded = LoadedValues()
         container = container or {}
         self.extra = {k: v for k, v in container.items() if k not in SHOWN_KEYS}
-        self.name = _text(container.get("name", ""), "web")
-        self.image = _text(
+        self.name = text_input(container.get("name", ""), "web")
+        self.image = text_input(
             container.get("image", ""),
             "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-app:36",
             "460px",
@@ -132,8 +52,10 @@ class ContainerEditor:
         self.essential = widgets.Checkbox(
             value=bool(container.get("essential", True)), indent=False
         )
-        self.command = _text(_join(container.get("command")), "/usr/local/my-app/entrypoint.sh")
-        self.entry_point = _text(_join(container.get("entryPoint")), "sh -c")
+        self.command = text_input(
+            _join(container.get("command")), "/usr/local/my-app/entrypoint.sh"
+        )
+        self.entry_point = text_input(_join(container.get("entryPoint")), "sh -c")
         self.environment = widgets.Textarea(
             value="\n".join(
                 f"{item.get('name', '')}={item.get('value', '')}"
@@ -152,10 +74,12 @@ class ContainerEditor:
             indent=False,
         )
         self.log_other = log if log is not None and log.get("logDriver") != "awslogs" else None
-        self.log_group = _text(options.get("awslogs-group", ""), "/ecs/my-app")
+        self.log_group = text_input(options.get("awslogs-group", ""), "/ecs/my-app")
         self.log_group_auto = "awslogs-group" not in options
-        self.log_region = _text(options.get("awslogs-region", form.session.region), "", "140px")
-        self.log_prefix = _text(options.get("awslogs-stream-prefix", "ecs"), "ecs", "140px")
+        self.log_region = text_input(
+            options.get("awslogs-region", form.session.region), "", "140px"
+        )
+        self.log_prefix = text_input(options.get("awslogs-stream-prefix", "ecs"), "ecs", "140px")
         self.log_options_extra = {
             k: v
             for k, v in options.items()
@@ -172,10 +96,10 @@ class ContainerEditor:
         self.create_group.observe(self._create_group_clicked, names="value")
         self.log_group.observe(self._group_typed, names="value")
 
-        self.remove = _button("Remove container", "ecskit-remove-container")
-        self.up = _button("↑", "ecskit-move-up", "Move up")
-        self.down = _button("↓", "ecskit-move-down", "Move down")
-        self.add_port_button = _button("Add port mapping", "ecskit-add-port")
+        self.remove = small_button("Remove container", "ecskit-remove-container")
+        self.up = small_button("↑", "ecskit-move-up", "Move up")
+        self.down = small_button("↓", "ecskit-move-down", "Move down")
+        self.add_port_button = small_button("Add port mapping", "ecskit-add-port")
         self.remove.on_click(lambda _: form.remove_container(self))
         self.up.on_click(lambda _: form.move_container(self, -1))
         self.down.on_click(lambda _: form.move_container(self, +1))
@@ -232,7 +156,7 @@ class ContainerEditor:
             name="log-configuration",
         )
         self.limits = {
-            key: _text(str(container.get(key, "")), hint, "160px") for key, _, hint in LIMITS
+            key: text_input(str(container.get(key, "")), hint, "160px") for key, _, hint in LIMITS
         }
         self.limit_fields = {
             key: Field("", self.limits[key], label=label, name=f"container-{key}")

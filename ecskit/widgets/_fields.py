@@ -43,6 +43,13 @@ def problem_html(problems: list[Any]) -> str:
     return "".join(lines)
 
 
+def offer(dropdown: widgets.Dropdown, value: Any, label: str) -> None:
+    """Select `value`, offering it (as `label`) when the list lacks it: a load shows, not fixes."""
+    if value not in [v for _, v in dropdown.options]:
+        dropdown.options = [*dropdown.options, (label, value)]
+    dropdown.value = value
+
+
 def slug(path: str) -> str:
     """A CSS-safe name for a request path: containerDefinitions[0].name -> containers-0-name."""
     text = path.replace("containerDefinitions", "containers")

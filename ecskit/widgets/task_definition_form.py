@@ -13,12 +13,12 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import console, ops
-from ..rules.sizes import cpu_label, memory_label, parse_cpu, parse_memory
 from ._containers import ContainerEditor
-from ._fields import Field
+from ._fields import Field, offer
 from ._form import Form
 from ._loaded_values import LoadedValues
 from ._revision_request import registered_request
+from ._task_size import TaskSize
 
 LAUNCH_TYPES = [
     ("AWS Fargate", "FARGATE"),
@@ -61,8 +61,6 @@ SHOWN_KEYS = (
     "executionRoleArn",
     "containerDefinitions",
 )
-# What a dropdown shows for a key the loaded body leaves out.
-NOT_SET = "(not set)"
 
 
 def _rules() -> Any:
@@ -78,13 +76,6 @@ def request_body(described: dict[str, Any]) -> dict[str, Any]:
     response-only members and the values ECS filled in by default are left out.
     """
     return dict(registered_request(described))
-
-
-def _offer(dropdown: widgets.Dropdown, value: Any, label: str) -> None:
-    """Select `value`, offering it (as `label`) when the list lacks it: a load shows, not fixes."""
-    if value not in [v for _, v in dropdown.options]:
-        dropdown.options = [*dropdown.options, (label, value)]
-    dropdown.value = value
 
 
 class TaskDefinitionForm(Form):
@@ -105,7 +96,6 @@ class TaskDefinitionForm(Form):
 
     def __init__(self, session: Any = None, body: dict[str, Any] | None = None) -> None:
         super().__init__(session)
-        rules = _rules()
         self.extra: dict[str, Any] = {}
         self.containers: list[ContainerEditor] = []
         self.loaded = LoadedValues()
@@ -117,17 +107,9 @@ class TaskDefinitionForm(Form):
         self.launch_type = widgets.Dropdown(options=LAUNCH_TYPES, value="FARGATE")
         self.platform = widgets.Dropdown(options=PLATFORMS, value=("LINUX", "X86_64"))
         self.network_mode = widgets.Dropdown(options=[("awsvpc", "awsvpc")], value="awsvpc")
-        cpu_options = [(cpu_label(units), str(units)) for units in rules.FARGATE_CPU_UNITS]
-        self.fargate_cpu = widgets.Dropdown(options=cpu_options, value=str(1024))
-        self.fargate_memory = widgets.Dropdown(options=[("", "")], value="")
-        self.ec2_cpu = widgets.Text(placeholder="e.g. 512 or 0.5 vCPU (optional)")
-        self.ec2_memory = widgets.Text(placeholder="e.g. 1024 or 3GB (optional)")
-        for item in (self.fargate_cpu, self.ec2_cpu):
-            item.add_class("ecskit-cpu")
-        for item in (self.fargate_memory, self.ec2_memory):
-            item.add_class("ecskit-memory")
-        self.cpu_box = widgets.HBox()
-        self.memory_box = widgets.HBox()
+        self.size = TaskSize()
+        self.fargate_cpu, self.fargate_memory = self.size.fargate_cpu, self.size.fargate_memory
+        self.ec2_cpu, self.ec2_memory = self.size.ec2_cpu, self.size.ec2_memory
         self.task_role = widgets.Dropdown(options=[("None", "")], value="")
         self.execution_role = widgets.Dropdown(options=[("None", "")], value="")
         self.create_role = widgets.Button(
@@ -168,8 +150,8 @@ class TaskDefinitionForm(Form):
                 name="platform",
             ),
             Field("networkMode", self.network_mode, label="Network mode", name="network-mode"),
-            Field("cpu", self.cpu_box, label="Task CPU", name="cpu"),
-            Field("memory", self.memory_box, label="Task memory", name="memory"),
+            Field("cpu", self.size.cpu_box, label="Task CPU", name="cpu"),
+            Field("memory", self.size.memory_box, label="Task memory", name="memory"),
             Field(
                 "taskRoleArn",
                 self.task_role,
@@ -269,19 +251,12 @@ class TaskDefinitionForm(Form):
             self.network_mode.options = [(mode or "default", mode) for mode in modes]
             self.network_mode.value = current if current in modes else modes[0]
             fargate = self.fargate
-            self.cpu_box.children = [self.fargate_cpu if fargate else self.ec2_cpu]
-            self.memory_box.children = [self.fargate_memory if fargate else self.ec2_memory]
+            self.size.show(fargate)
             self._render()
 
     def _cpu_changed(self, _: Any = None) -> None:
-        units = parse_cpu(self.fargate_cpu.value)
-        options = _rules().fargate_memory_options(units) if units is not None else []
-        current = self.fargate_memory.value
-        values = [str(mib) for mib in options]
         with self.holding():
-            labels = [(memory_label(mib), str(mib)) for mib in options]
-            self.fargate_memory.options = labels or [(NOT_SET, "")]
-            self.fargate_memory.value = current if current in values else (values or [""])[0]
+            self.size.cpu_changed()
 
     def _render(self) -> None:
         mode = self.network_mode.value or ""
@@ -366,28 +341,6 @@ class TaskDefinitionForm(Form):
             self.bad(path, f"{label} must be a whole number; {text!r} is not.")
             return None
 
-    def _size(self) -> tuple[str | None, str | None]:
-        if self.fargate:
-            return self.fargate_cpu.value, self.fargate_memory.value or None
-        rules = _rules()
-        values: list[str | None] = []
-        for text, parse, path, example in (
-            (self.ec2_cpu.value, rules.parse_cpu, "cpu", "512 or 0.5 vCPU"),
-            (self.ec2_memory.value, rules.parse_memory, "memory", "1024 or 3GB"),
-        ):
-            if not text.strip():
-                values.append(None)
-                continue
-            try:
-                parsed = parse(text)
-            except (ValueError, TypeError):
-                parsed = None
-            if parsed is None:
-                what = "CPU" if path == "cpu" else "Memory"
-                self.bad(path, f"{what} {text.strip()!r} is not a size ECS reads: write {example}.")
-            values.append(None if parsed is None else str(parsed))
-        return values[0], values[1]
-
     def build(self) -> dict[str, Any]:
         family, arch = self.platform.value
         body: dict[str, Any] = {
@@ -397,7 +350,7 @@ class TaskDefinitionForm(Form):
         }
         if self.network_mode.value:
             body["networkMode"] = self.network_mode.value
-        cpu, memory = self._size()
+        cpu, memory = self.size.values(self.fargate, self.bad)
         if cpu is not None:
             body["cpu"] = cpu
         if memory is not None:
@@ -419,8 +372,7 @@ class TaskDefinitionForm(Form):
             "requiresCompatibilities": launch,
             "runtimePlatform": self.platform.value,
             "networkMode": self.network_mode.value,
-            "cpu": (launch, self.fargate_cpu.value, self.ec2_cpu.value),
-            "memory": (launch, self.fargate_memory.value, self.ec2_memory.value),
+            **self.size.shown(launch),
             "taskRoleArn": self.task_role.value,
             "executionRoleArn": self.execution_role.value,
         }
@@ -444,23 +396,20 @@ class TaskDefinitionForm(Form):
             self._family_before = self.family.value
             # an unknown launch type or platform is offered as written, for the rules to judge
             required = body.get("requiresCompatibilities") or ["EC2"]
-            _offer(self.launch_type, required[0], str(required[0]))
+            offer(self.launch_type, required[0], str(required[0]))
             platform = body.get("runtimePlatform") or {}
             wanted = (
                 platform.get("operatingSystemFamily", "LINUX"),
                 platform.get("cpuArchitecture", "X86_64"),
             )
-            _offer(self.platform, wanted, "/".join(map(str, wanted)))
+            offer(self.platform, wanted, "/".join(map(str, wanted)))
             self._launch_changed()
             mode = body.get("networkMode", "" if self.windows else "bridge")
             if self.fargate:
                 mode = body.get("networkMode", "awsvpc")
-            _offer(self.network_mode, mode, mode)
+            offer(self.network_mode, mode, mode)
             cpu, memory = str(body.get("cpu", "")), str(body.get("memory", ""))
-            if self.fargate:
-                self._fill_fargate_size(cpu, memory)
-            else:
-                self.ec2_cpu.value, self.ec2_memory.value = cpu, memory
+            self.size.fill(cpu, memory, self.fargate)
             self._set_role(self.task_role, str(body.get("taskRoleArn", "")))
             self._set_role(self.execution_role, str(body.get("executionRoleArn", "")))
             self.containers = []
@@ -471,29 +420,6 @@ class TaskDefinitionForm(Form):
             for editor in self.containers:
                 editor.remember_loaded(host_allowed)
             self.loaded.remember(body, self.shown())
-
-    def _fill_fargate_size(self, cpu: str, memory: str) -> None:
-        rules = _rules()
-        units = parse_cpu(cpu)
-        if not cpu:
-            label = NOT_SET
-        elif units in rules.FARGATE_CPU_UNITS:
-            label = f"{cpu_label(units)} (written {cpu})"  # e.g. "1 vCPU" for 1024
-        else:
-            label = f"{cpu} (not a Fargate CPU size)"
-        _offer(self.fargate_cpu, cpu, label)
-        self._cpu_changed()
-        mib = parse_memory(memory)
-        allowed = rules.fargate_memory_options(units) if units is not None else []
-        if not memory:
-            label = NOT_SET
-        elif mib in allowed:
-            label = f"{memory_label(mib)} (written {memory})"
-        elif mib is not None and allowed:
-            label = f"{memory_label(mib)} (not valid for {cpu_label(units)})"
-        else:
-            label = f"{memory} (not valid here)"
-        _offer(self.fargate_memory, memory, label)
 
     def log_group_exists(self, name: str) -> bool:
         """Whether the account has the log group `name` (read once a name; unknown: False)."""
