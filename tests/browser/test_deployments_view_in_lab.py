@@ -16,6 +16,11 @@ subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f'10.7.{n}.0/24',
                              AvailabilityZone=f'us-east-1{z}')['Subnet']['SubnetId']
            for n, z in ((1, 'a'), (2, 'b'))]
 sg = ec2.create_security_group(GroupName='shop', Description='shop', VpcId=vpc)['GroupId']
+# a public subnet (route to an internet gateway, public IPs): tasks can reach their registry
+igw = ec2.create_internet_gateway()['InternetGateway']['InternetGatewayId']
+ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+main = ec2.describe_route_tables(Filters=[{'Name': 'vpc-id', 'Values': [vpc]}])['RouteTables'][0]
+ec2.create_route(RouteTableId=main['RouteTableId'], DestinationCidrBlock='0.0.0.0/0', GatewayId=igw)
 lb = elbv2.create_load_balancer(Name='shop', Subnets=subnets)['LoadBalancers'][0]
 blue, green = [elbv2.create_target_group(Name=n, Protocol='HTTP', Port=80, VpcId=vpc,
                                          TargetType='ip')['TargetGroups'][0]['TargetGroupArn']
@@ -38,7 +43,8 @@ for image in ('nginx:1.26', 'nginx:1.27'):
 ecs.create_service(
     cluster='shop', serviceName='web', taskDefinition='web:1', desiredCount=4,
     launchType='FARGATE',
-    networkConfiguration={'awsvpcConfiguration': {'subnets': subnets[:1], 'securityGroups': [sg]}},
+    networkConfiguration={'awsvpcConfiguration': {'subnets': subnets[:1], 'securityGroups': [sg],
+                                                  'assignPublicIp': 'ENABLED'}},
     loadBalancers=[{'targetGroupArn': blue, 'containerName': 'web', 'containerPort': 80,
                     'advancedConfiguration': {
                         'alternateTargetGroupArn': green, 'productionListenerRule': rules[0],
