@@ -27,9 +27,6 @@ class LoadedValues:
         self.body = None if body is None else copy.deepcopy(body)
         self.shown = dict(shown)
 
-    def forget(self) -> None:
-        self.remember(None, {})
-
     def keep(self, built: dict[str, Any], shown: dict[str, Any]) -> dict[str, Any]:
         """`built` with the loaded value (or absence) of every key whose inputs are unchanged."""
         if self.body is None:

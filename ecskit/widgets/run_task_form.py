@@ -79,7 +79,7 @@ class RunTaskForm(DeploymentForm):
 
     def fill(self, body: dict[str, Any]) -> None:
         with self.holding():
-            self.loaded.forget()
+            self.loaded = LoadedValues()  # a new one: a failed load puts the old one back
             self.extra = {k: v for k, v in body.items() if k not in SHOWN_KEYS}
             self.load_placement(body)
             self.count.value = int(body.get("count", 1))

@@ -389,7 +389,7 @@ class TaskDefinitionForm(Form):
     def fill(self, body: dict[str, Any]) -> None:
         """Fill the form from a RegisterTaskDefinition body; each value shown, none corrected."""
         with self.holding():
-            self.loaded.forget()
+            self.loaded = LoadedValues()  # a new one: a failed load puts the old one back
             self.extra = {k: v for k, v in body.items() if k not in SHOWN_KEYS}
             self._family_before = ""
             self.family.value = str(body.get("family", ""))

@@ -81,6 +81,14 @@ def _cases(subnet: str, group: str) -> dict[str, dict]:
             "networkConfiguration": net,
         },
         "family-only": {**base, "taskDefinition": "web", "launchType": "FARGATE"},
+        "strategy-with-base-and-weight": {
+            **base,
+            "capacityProviderStrategy": [
+                {"capacityProvider": "FARGATE_SPOT", "weight": 3, "base": 1},
+                {"capacityProvider": "FARGATE", "weight": 1},
+            ],
+            "networkConfiguration": net,
+        },
     }
 
 

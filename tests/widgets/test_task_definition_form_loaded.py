@@ -7,6 +7,7 @@ from pathlib import Path
 
 import botocore
 import pytest
+from traitlets import TraitError
 
 from ecskit import ops
 from ecskit.widgets import TaskDefinitionForm
@@ -190,3 +191,15 @@ def test_a_fresh_form_asks_for_what_is_missing_once_the_user_acts(session):
     assert "ecskit-problem" not in form.field("family").problems_html.value
     form.containers[0].name.value = "web"  # the user acts: what is missing is asked for
     assert "family is required" in form.field("family").problems_html.value
+
+
+def test_a_failed_load_leaves_the_earlier_loaded_body_in_force(session, monkeypatch):
+    body = _task(memory="4096")
+    form = TaskDefinitionForm(session, body=body)
+
+    def broken(*_args):
+        raise TraitError("the role list cannot take it")
+
+    monkeypatch.setattr(TaskDefinitionForm, "_set_role", broken)
+    assert form.load(_task(family="other", cpu="1024", memory="2048"))  # refused midway
+    assert form.body == body
