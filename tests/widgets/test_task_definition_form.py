@@ -306,7 +306,21 @@ def test_new_revision_starts_from_an_existing_one(session):
     assert changed == {"containerDefinitions"}
 
 
+def _without_execution_role(session) -> None:
+    """The account without ecsTaskExecutionRole (a fixture may have made it)."""
+    iam, name = session.iam, ops.EXECUTION_ROLE_NAME
+    try:
+        for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
+            iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
+        for inline in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+            iam.delete_role_policy(RoleName=name, PolicyName=inline)
+        iam.delete_role(RoleName=name)
+    except iam.exceptions.NoSuchEntityException:
+        pass
+
+
 def test_roles_come_from_the_account_and_the_button_creates_the_standard_one(session):
+    _without_execution_role(session)
     form = TaskDefinitionForm(session)
     assert [v for _, v in form.execution_role.options] == [""]
     assert [p.path for p in form.errors if p.path == "executionRoleArn"]  # awslogs needs it
