@@ -11,7 +11,9 @@ from functools import cache
 from typing import Any
 
 # https://github.com/getmoto/moto/pull/3584 quotes a real RegisterTaskDefinition answer, and
-# botocore's examples-1.json DescribeTaskDefinition example agrees: each container gains
+# botocore's examples-1.json DescribeTaskDefinition example (also the AWS CLI's, on
+# https://docs.aws.amazon.com/cli/latest/reference/ecs/describe-task-definition.html) agrees:
+# each container gains
 # "cpu": 0, "essential": true and empty environment/mountPoints/volumesFrom/portMappings lists;
 # the task gains "volumes": [] and "placementConstraints": [].
 CONTAINER_DEFAULTS: dict[str, Any] = {"cpu": 0}
