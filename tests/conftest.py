@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ecskit
+from ecskit import ops
 
 
 @pytest.fixture(scope="session")
@@ -15,9 +16,13 @@ def sandbox_session() -> ecskit.Session:
 
 @pytest.fixture
 def session(sandbox_session: ecskit.Session) -> ecskit.Session:
-    """A sandbox session on an empty sandbox: every resource of every service forgotten."""
+    """A sandbox session on an empty sandbox: every resource of every service forgotten, except
+    the console's standard `ecsTaskExecutionRole` (trusted by ecs-tasks.amazonaws.com, with
+    AmazonECSTaskExecutionRolePolicy's rights), which most accounts have and most tests name: ECS
+    launches no task whose execution role is missing or untrusted, and neither does the sandbox."""
     assert sandbox_session.sandbox is not None, "tests must not run against ECSKIT_ENDPOINT"
     sandbox_session.sandbox.reset()
+    ops.create_task_execution_role(sandbox_session)
     return sandbox_session
 
 
@@ -75,3 +80,15 @@ def blue_green_alb(session: ecskit.Session):
         return {"groups": groups, "production": rules[0], "test": rules[1]}
 
     return build
+
+
+@pytest.fixture
+def bare_account(session: ecskit.Session) -> ecskit.Session:
+    """`session` on an account without even ecsTaskExecutionRole (a brand-new account)."""
+    iam, name = session.iam, ops.EXECUTION_ROLE_NAME
+    for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
+        iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
+    for inline in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+        iam.delete_role_policy(RoleName=name, PolicyName=inline)
+    iam.delete_role(RoleName=name)
+    return session

@@ -3,6 +3,7 @@ from canned real-account-shaped Describe answers for what the sandbox cannot mak
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -23,10 +24,12 @@ ECR = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/shop"
 
 
 def _shop_role(session: ecskit.Session) -> None:
-    """ecsTaskExecutionRole with the course's rights: ECR pulls and log streams."""
-    session.iam.create_role(
-        RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(ECS_TASKS_TRUST)
-    )
+    """ecsTaskExecutionRole with the course's rights: ECR pulls and log streams (the role
+    itself may be there already: tests/conftest.py gives every test account one)."""
+    with contextlib.suppress(session.iam.exceptions.EntityAlreadyExistsException):
+        session.iam.create_role(
+            RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(ECS_TASKS_TRUST)
+        )
     session.iam.put_role_policy(
         RoleName="ecsTaskExecutionRole",
         PolicyName="task-execution",

@@ -307,6 +307,13 @@ class Scheduler(DeploymentRecords):
         return True, acted
 
     def _start(self, backend: Any, service: Any, deployment: dict[str, Any], count: int) -> list:
+        refused = _role_refused(backend, deployment["taskDefinition"])
+        if refused:
+            # ECS cannot assume a role given for the task: nothing launches, an event says why
+            self._event(
+                service, f"service {service.name} failed to launch a task with (error {refused})."
+            )
+            return []
         group = f"service:{service.name}"
         strategy = getattr(service, "capacity_provider_strategy", None)
         started: list[Any] = []
@@ -484,6 +491,22 @@ class Scheduler(DeploymentRecords):
             0, {"id": event_id, "createdAt": self.clock.datetime(), "message": message}
         )
         del service.events[MAX_EVENTS:]
+
+
+def _role_refused(backend: Any, task_definition: str) -> str | None:
+    """ECS's words when a role of the revision (execution or task role) is missing or does not
+    trust ecs-tasks.amazonaws.com (execution_role.launch_error has the sources)."""
+    from .execution_role import launch_error
+
+    revision = backend.describe_task_definition(task_definition)
+    for arn in (
+        getattr(revision, "execution_role_arn", None),
+        getattr(revision, "task_role_arn", None),
+    ):
+        refused = launch_error(backend.account_id, arn) if arn else None
+        if refused:
+            return refused
+    return None
 
 
 class _Unplaceable(Exception):

@@ -440,11 +440,9 @@ def _execution_role(session) -> str:
         ]}],
     }  # fmt: skip
     iam = session.iam
-    role = iam.create_role(
-        RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument=json.dumps(trust)
-    )
+    role = iam.create_role(RoleName="shopExecutionRole", AssumeRolePolicyDocument=json.dumps(trust))
     iam.put_role_policy(
-        RoleName="ecsTaskExecutionRole", PolicyName="pull", PolicyDocument=json.dumps(allowed)
+        RoleName="shopExecutionRole", PolicyName="pull", PolicyDocument=json.dumps(allowed)
     )
     return role["Role"]["Arn"]
 

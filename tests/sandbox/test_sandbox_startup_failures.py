@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 ROLE = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
 LOG_GROUP_GONE = (
     "ResourceInitializationError: failed to validate logger args: create stream has been "
@@ -9,6 +13,20 @@ LOG_GROUP_GONE = (
     "The specified log group does not exist. : exit status 1"
 )
 SECRETS = "ResourceInitializationError: unable to pull secrets or registry auth: "
+
+
+@pytest.fixture(autouse=True)
+def _role_reads_secrets_and_makes_groups(session) -> None:
+    """The account's ecsTaskExecutionRole (tests/conftest.py) may also read secrets and
+    parameters and create log groups, as the task execution role page tells you to allow
+    (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html):
+    what these tests check is what is missing, not what is denied."""
+    allowed = ["secretsmanager:GetSecretValue", "ssm:GetParameters", "logs:CreateLogGroup"]
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": allowed, "Resource": "*"}]}  # fmt: skip
+    session.iam.put_role_policy(
+        RoleName="ecsTaskExecutionRole", PolicyName="reads", PolicyDocument=json.dumps(document)
+    )
 
 
 def _register(ecs, family: str = "app", **container) -> None:

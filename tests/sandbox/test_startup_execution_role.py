@@ -219,3 +219,31 @@ def test_wildcards_are_matched_as_iam_does(ecs_session, action, resource, allowe
 
     role = iam_backends[ACCOUNT]["aws"].get_role("exec")
     assert execution_role.allows(role, action, resource) is allowed
+
+
+@pytest.mark.parametrize("which", ["executionRoleArn", "taskRoleArn"])
+def test_a_service_whose_role_ecs_cannot_assume_launches_nothing(
+    ecs_session, network, which
+) -> None:
+    ecs = ecs_session.ecs
+    ecs.create_cluster(clusterName="shop")
+    missing = f"arn:aws:iam::{ACCOUNT}:role/nobody"
+    ecs.register_task_definition(
+        family="app", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+        cpu="256", memory="512", containerDefinitions=[{"name": "app", "image": "nginx"}],
+        **{which: missing},
+    )  # fmt: skip
+    ecs.create_service(
+        cluster="shop", serviceName="app", taskDefinition="app", desiredCount=2,
+        launchType="FARGATE", networkConfiguration=network["config"],
+    )  # fmt: skip
+    ecs_session.sandbox.settle()
+    service = ecs.describe_services(cluster="shop", services=["app"])["services"][0]
+    assert service["runningCount"] == 0 and ecs.list_tasks(cluster="shop")["taskArns"] == []
+    # the event as real accounts show it (aws-samples/aws-modern-application-workshop#149)
+    assert service["events"][0]["message"] == (
+        f"service app failed to launch a task with (error ECS was unable to assume the role "
+        f"'{missing}' that was provided for this task. Please verify that the role being passed "
+        "has the proper trust relationship and permissions and that your IAM user has "
+        "permissions to pass this role.)."
+    )

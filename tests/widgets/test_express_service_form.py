@@ -15,8 +15,8 @@ def _messages(form) -> dict[str, str]:
     return {p.path: p.message for p in form.problems}
 
 
-def test_an_empty_form_asks_for_the_image_and_both_roles(session):
-    form = ExpressServiceForm(session)
+def test_an_empty_form_asks_for_the_image_and_both_roles(bare_account):
+    form = ExpressServiceForm(bare_account)
     messages = _messages(form)
     assert messages["primaryContainer.image"] == "Image is required, e.g. nginx:1.27."
     assert messages["executionRoleArn"].startswith("Task execution role is required")
