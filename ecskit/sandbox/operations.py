@@ -120,6 +120,10 @@ class EcsOperations:
         cluster = errors.cluster_name(body.get("cluster"))
         service = backend.services[f"{cluster}:{body['serviceName']}"]
         service.service_connect_configuration = body.get("serviceConnectConfiguration")
+        # "For create service requests, when no value is specified ..., Amazon ECS defaults the
+        # value to ENABLED." (botocore's CreateService.availabilityZoneRebalancing)
+        service.availability_zone_rebalancing = body.get("availabilityZoneRebalancing") or "ENABLED"
+        service.volume_configurations = body.get("volumeConfigurations")
         self.scheduler.created(backend, service, body)
         for hook in self.hooks:
             if hasattr(hook, "service_created"):
@@ -140,6 +144,11 @@ class EcsOperations:
         service.deployment_configuration = {**conf, **(body.get("deploymentConfiguration") or {})}
         if "serviceConnectConfiguration" in body:
             service.service_connect_configuration = body["serviceConnectConfiguration"]
+        # UpdateService keeps the existing value when none is given (its botocore documentation)
+        if body.get("availabilityZoneRebalancing"):
+            service.availability_zone_rebalancing = body["availabilityZoneRebalancing"]
+        if "volumeConfigurations" in body:
+            service.volume_configurations = body["volumeConfigurations"]
         self.scheduler.updated(backend, service, body, before)
         return {"service": self.describe_service(environ, service)}
 

@@ -440,6 +440,8 @@ class Scheduler(DeploymentRecords):
             # Service Connect is a deployment's setting (DescribeServices shows it there only)
             "serviceConnectConfiguration": getattr(service, "service_connect_configuration", None)
             or None,
+            # EBS volumes configured at launch are a deployment's setting too (Deployment shape)
+            "volumeConfigurations": getattr(service, "volume_configurations", None) or None,
             "rolloutState": "IN_PROGRESS",
             "rolloutStateReason": "ECS deployment in progress.",
         }
