@@ -41,12 +41,13 @@ def test_whole_picture_notebook_draws_the_graph_and_the_explorer(
     lab: Lab, page, screenshot
 ) -> None:
     _open_and_run(lab, page, "10-the-whole-picture.ipynb")
-    # ecskit.draw: Graphviz's SVG, shown by JupyterLab as an image
-    picture = page.locator(".jp-RenderedSVG img, .jp-RenderedSVG svg").first
+    # ecskit.draw: Graphviz's SVG in its zoomable frame (or as an image where HTML is not shown)
+    picture = page.locator(".ecskit-picture-frame svg, .jp-RenderedSVG img, .jp-RenderedSVG svg")
+    picture = picture.first
     picture.wait_for(state="attached")
     picture.scroll_into_view_if_needed()
     assert picture.bounding_box()["width"] > 100
-    screenshot(page, "course-08-draw")
+    screenshot(page, "course-10-draw")
     # ecskit.explore: the SVG in the page's DOM, one clickable node per resource
     explorer = page.locator(".ecskit-explorer")
     explorer.wait_for(state="visible")
@@ -55,6 +56,6 @@ def test_whole_picture_notebook_draws_the_graph_and_the_explorer(
     nodes.first.wait_for(state="attached")
     assert nodes.count() > 10
     assert explorer.get_by_text("service web-public").count() >= 1
-    screenshot(page, "course-08-explore")
+    screenshot(page, "course-10-explore")
     assert page.locator(".ecskit-check").last.get_attribute("data-passed") == "true"
     lab.shutdown_kernels()

@@ -8,8 +8,10 @@ import pytest
 
 SETUP = """\
 import ecskit, ipywidgets
+from ecskit import ops
 session = ecskit.connect()
 session.sandbox.clock = 'manual'
+ops.create_task_execution_role(session)  # the role the task definitions name
 ec2, elbv2, ecs = session.ec2, session.elbv2, session.ecs
 vpc = ec2.create_vpc(CidrBlock='10.7.0.0/16')['Vpc']['VpcId']
 subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f'10.7.{n}.0/24',
