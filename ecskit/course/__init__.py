@@ -10,6 +10,7 @@ Ready for chapter 03: cluster course, repository my-app, ...
 
 from __future__ import annotations
 
+from . import chapters as chapters  # registers 00-hello … 06-retire, 09 … 11
 from . import deployment_predictions as deployment_predictions  # registers 07-predict
 from . import startup_failures as startup_failures  # registers 08-no-route … 08-memory
 from .catch_up import CHAPTERS, CaughtUp, catch_up, image_uri, push_image, web_task_definition
