@@ -20,7 +20,6 @@ from .reading import GUIDE
 
 ASSETS = "arn:aws:s3:::course-assets/*"
 ROLES = GUIDE + "security-iam-roles.html"
-TASK_ROLE = GUIDE + "task-iam-roles.html"
 LEAST = "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"
 
 
@@ -36,10 +35,10 @@ def _task_role_policy(session: Any, result: Result) -> None:
     result.add(
         any(_allows(s, "s3:GetObject", ASSETS) for s in task),
         f"webTaskRole allows s3:GetObject on {ASSETS}",
-        "the app's own calls go with the task role (webTaskRole): "
-        'put_role_policy(RoleName="webTaskRole", ...) with {"Effect": "Allow", '
-        '"Action": "s3:GetObject", "Resource": "' + ASSETS + '"}',
-        TASK_ROLE,
+        "the permission belongs to the role your application's code uses (not the one ECS "
+        "uses to start the task): an inline policy (put_role_policy) allowing s3:GetObject "
+        "on " + ASSETS,
+        ROLES,
     )
     result.add(
         not any(_mentions_s3(s) for s in execution),
