@@ -347,3 +347,26 @@ def test_answers_are_refused_where_an_exercise_takes_none(session: ecskit.Sessio
         check("02-worker", session, guess=1)
     with pytest.raises(ValueError, match="takes canary_green_tasks"):
         check("07-predict", session, green=10)
+
+
+CHAPTER_EXERCISES = [
+    "00-hello",
+    "01-staging",
+    "02-worker",
+    "03-canary",
+    "04-api-target-group",
+    "05-internal-namespace",
+    "06-retire",
+    "09-cpu-alarm",
+    "10-task-role-policy",
+    "11-read-only",
+]
+
+
+@pytest.mark.parametrize("exercise_id", CHAPTER_EXERCISES)
+def test_on_an_empty_account_a_check_lists_what_to_do_and_where_to_read(
+    session: ecskit.Session, exercise_id: str
+) -> None:
+    result = check(exercise_id, session)
+    assert not result.passed and result.missing
+    _every_missing_item_says_where_to_read(result)

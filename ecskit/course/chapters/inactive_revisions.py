@@ -14,7 +14,7 @@ from typing import Any
 from ..catch_up import CLUSTER, default_network, settle
 from ..exercises import exercise
 from ..result import Result
-from .reading import API, GUIDE, mark
+from .reading import API, GUIDE, mark, service
 
 DOCS = API + "API_DeregisterTaskDefinition.html"
 STATES = GUIDE + "task-definition-state.html"
@@ -49,19 +49,19 @@ def _retire(
         'session.ecs.deregister_task_definition(taskDefinition="web:2")',
         DOCS,
     )
-    services = ecs.describe_services(cluster=CLUSTER, services=["web"])["services"]
-    runs = bool(services) and services[0]["taskDefinition"].endswith("/web:2")
+    web = service(session, CLUSTER, "web")
+    runs = web is not None and web["taskDefinition"].endswith("/web:2")
     questions = (
         "its tasks keep running",
         "it can change its desired count",
         "a new service can use web:2",
     )
-    if not (inactive and runs):
+    if web is None or not (inactive and runs):
         first = "deregister web:2" if runs else "let service web run web:2 (as the chapter does)"
         for question in questions:
             result.waiting(f"your prediction: {question}", first, DOCS)
         return
-    seen = _observe(session, services[0])
+    seen = _observe(session, web)
     said = (keeps_running, can_scale, new_service)
     hints = (
         "deregistering takes nothing away from what runs: tasks and services that use an "

@@ -39,3 +39,13 @@ def _same(said: Any, truth: Any) -> bool:
         except (TypeError, ValueError):
             return False
     return str(said).strip().lower() == str(truth).strip().lower()
+
+
+def service(session: Any, cluster_name: str, name: str) -> dict[str, Any] | None:
+    """The ACTIVE service `name` of `cluster_name`, or None (also when the cluster is missing)."""
+    ecs = session.ecs
+    try:
+        found = ecs.describe_services(cluster=cluster_name, services=[name])["services"]
+    except ecs.exceptions.ClusterNotFoundException:
+        return None
+    return next((s for s in found if s.get("status") == "ACTIVE"), None)

@@ -14,6 +14,7 @@ from ..catch_up import CLUSTER, settle
 from ..exercises import exercise
 from ..result import Result
 from .reading import API, GUIDE, mark
+from .reading import service as active_service
 
 SERVICES_DOCS = GUIDE + "ecs_services.html"
 STANDALONE_DOCS = GUIDE + "standalone-tasks.html"
@@ -32,9 +33,7 @@ STARTED_BY = "course-check-03"
 def _canary(
     session: Any, result: Result, service_after_stop: Any = None, standalone_after_stop: Any = None
 ) -> None:
-    ecs = session.ecs
-    found = ecs.describe_services(cluster=CLUSTER, services=["web-canary"])["services"]
-    service = next((s for s in found if s.get("status") == "ACTIVE"), None)
+    service = active_service(session, CLUSTER, "web-canary")
     result.add(
         service is not None,
         "an ACTIVE service web-canary in cluster course",
