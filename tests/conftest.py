@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 import ecskit
@@ -92,3 +97,22 @@ def bare_account(session: ecskit.Session) -> ecskit.Session:
         iam.delete_role_policy(RoleName=name, PolicyName=inline)
     iam.delete_role(RoleName=name)
     return session
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """One headless Chromium (playwright, sync) for the whole session, shared by the JupyterLab
+    tests (tests/browser) and the JupyterLite site test (tests/lite): playwright's sync API
+    cannot be started a second time while the first is running."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
+    from harness import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

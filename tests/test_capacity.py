@@ -65,7 +65,8 @@ def test_a_group_serves_one_provider_and_must_exist(session, auto_scaling_group)
     assert "other-ec2" not in names
 
 
-def test_an_activation_fills_the_registration_command(session):
+def test_an_activation_fills_the_registration_command(bare_account):
+    session = bare_account
     activation = capacity.create_activation(session, "edge", instances=3, days=7)
     assert activation["ActivationId"] and activation["ActivationCode"]
     command = capacity.registration_command(session, "edge", activation)
@@ -95,7 +96,8 @@ def test_an_activation_fills_the_registration_command(session):
         ({"days": 31}, "Activation valid for (days) must be a whole number from 1 to 30"),
     ],
 )
-def test_activation_limits_are_checked_before_any_call(session, kwargs, words):
+def test_activation_limits_are_checked_before_any_call(bare_account, kwargs, words):
+    session = bare_account
     with pytest.raises(ops.OpError) as caught:
         capacity.create_activation(session, "edge", **kwargs)
     assert words in caught.value.message

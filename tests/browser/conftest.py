@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import CHROMIUM, CHROMIUM_ARGS, Lab, run_in_lab, start_lab, write_notebook
+from harness import CHROMIUM, Lab, run_in_lab, start_lab, write_notebook
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 HERE = Path(__file__).resolve().parent
@@ -47,17 +47,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the session."""
+def browser(chromium_browser: Any) -> Any:
+    """One headless Chromium for the session (tests/conftest.py starts it)."""
     _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    return chromium_browser
 
 
 @pytest.fixture

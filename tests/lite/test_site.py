@@ -10,7 +10,6 @@ import functools
 import json
 import os
 import shutil
-import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -99,15 +98,9 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(site):
-    playwright = pytest.importorskip("playwright.sync_api")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-    from harness import CHROMIUM_ARGS  # tests/browser's: how this project starts Chromium
-
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(site, chromium_browser):
+    """The session's Chromium (tests/conftest.py), shared with the JupyterLab tests."""
+    return chromium_browser
 
 
 @pytest.fixture
