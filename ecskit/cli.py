@@ -80,22 +80,47 @@ def _lab(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover
 
 
+_EXAMPLES = """examples:
+  ecskit lab                          the course in JupyterLab, on the sandbox (Ctrl-C stops it)
+  ecskit sandbox --port 5000          the sandbox for the AWS CLI or boto3 (Ctrl-C stops it)
+  ecskit validate td.json             ECS's rules on a request body, each with the page to read
+  ecskit draw --endpoint-url http://127.0.0.1:5000 -o account.svg
+                                      the picture of a running sandbox's (or --profile's) resources
+  ecskit lite build site/             the course as a static JupyterLite site
+
+`ecskit COMMAND --help` says more about each."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ecskit", description="Amazon ECS in a notebook.")
+    parser = argparse.ArgumentParser(
+        prog="ecskit",
+        description="Amazon ECS in a notebook.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EXAMPLES,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     lab = sub.add_parser("lab", help="start JupyterLab on the course (notebooks/)")
     lab.add_argument("--notebooks", help="folder to open (default: the course)")
-    lab.add_argument("--ip", default="127.0.0.1")
-    lab.add_argument("--port", type=int, default=8888)
-    lab.add_argument("--no-browser", action="store_true")
+    lab.add_argument(
+        "--ip", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    lab.add_argument("--port", type=int, default=8888, help="port (default: %(default)s)")
+    lab.add_argument("--no-browser", action="store_true", help="print the URL, open no browser")
     lab.set_defaults(func=_lab)
 
     box = sub.add_parser("sandbox", help="serve the sandbox in the foreground")
-    box.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
-    box.add_argument("--port", type=int, default=5000, help="port (0: any free port)")
     box.add_argument(
-        "--latency-ms", type=float, default=0.0, help="delay every call, as a real region would"
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    box.add_argument(
+        "--port", type=int, default=5000, help="port, 0 for any free one (default: %(default)s)"
+    )
+    box.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="delay every call, as a real region would (default: %(default)s)",
     )
     box.add_argument(
         "--clock",

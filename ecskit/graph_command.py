@@ -89,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
         data = digraph.source.encode() if fmt == "dot" else digraph.pipe(format=fmt)
     if args.output:
         Path(args.output).write_bytes(data)
-        print(f"wrote {args.output} ({fmt}, {len(inventory.services)} services)", file=sys.stderr)
+        count = len(inventory.services)
+        services = f"{count} service" + ("" if count == 1 else "s")
+        print(f"wrote {args.output} ({fmt}, {services})", file=sys.stderr)
     else:
         sys.stdout.write(data.decode())
     return 0

@@ -139,3 +139,12 @@ def test_lab_refuses_a_missing_folder(capsys: pytest.CaptureFixture[str]) -> Non
 
     assert main(["lab", "--notebooks", "/no/such/folder"]) == 2
     assert "--notebooks /no/such/folder: no such folder" in capsys.readouterr().err
+
+
+def test_help_has_examples_and_the_sandbox_help_its_defaults(capsys):
+    from ecskit.cli import build_parser
+
+    assert "examples:" in build_parser().format_help()
+    assert "ecskit sandbox --port 5000" in build_parser().format_help()
+    box = build_parser()._subparsers._group_actions[0].choices["sandbox"].format_help()
+    assert "(default: 5000)" in box and "(default: 127.0.0.1)" in box

@@ -97,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         for problem in problems:
             where = problem.path or "(body)"
             print(f"{problem.severity:7} {problem.rule:34} {where}: {problem.message}")
+            if problem.source:
+                print(f"{'':7} {'':34} read: {problem.source}")
         errors = sum(p.severity == "error" for p in problems)
         print(f"{path}: {kind}, {errors} error(s), {len(problems) - errors} warning(s)")
     return 1 if any(p.severity == "error" for p in problems) else 0

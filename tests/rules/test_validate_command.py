@@ -11,6 +11,7 @@ import pytest
 from rule_bodies import change, cluster, described, fargate_task_definition, service
 
 from ecskit.cli import main
+from ecskit.rules import RULES
 
 
 def _write(tmp_path: Path, body, name: str = "body.json") -> str:
@@ -24,15 +25,17 @@ def test_valid_bare_body_exits_0(tmp_path, capsys):
     assert "task-definition, 0 error(s), 0 warning(s)" in capsys.readouterr().out
 
 
-def test_one_line_per_problem_and_exit_1(tmp_path, capsys):
+def test_one_line_per_problem_then_its_page_and_exit_1(tmp_path, capsys):
     body = change(
         fargate_task_definition(), {"memory": "4096", "containerDefinitions[0].image": ""}
     )
     assert main(["validate", _write(tmp_path, body)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:3] == ["error", "fargate.cpu-memory", "memory:"]
-    assert lines[1].split()[:3] == ["error", "container.image", "containerDefinitions[0].image:"]
-    assert lines[2].endswith("2 error(s), 0 warning(s)")
+    assert lines[1].split() == ["read:", RULES["fargate.cpu-memory"].source]
+    assert lines[2].split()[:3] == ["error", "container.image", "containerDefinitions[0].image:"]
+    assert lines[3].split()[0] == "read:" and lines[3].split()[1].startswith("https://docs.aws")
+    assert lines[4].endswith("2 error(s), 0 warning(s)")
 
 
 def test_warnings_alone_exit_0(tmp_path, capsys):
