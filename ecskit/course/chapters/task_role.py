@@ -34,7 +34,7 @@ def _task_role_policy(session: Any, result: Result) -> None:
     execution = _statements(session, EXECUTION_ROLE)
     result.add(
         any(_allows(s, "s3:GetObject", ASSETS) for s in task),
-        f"webTaskRole allows s3:GetObject on {ASSETS}",
+        f"the role the app's code uses allows s3:GetObject on {ASSETS}",
         "the permission belongs to the role your application's code uses (not the one ECS "
         "uses to start the task): an inline policy (put_role_policy) allowing s3:GetObject "
         "on " + ASSETS,
@@ -42,7 +42,7 @@ def _task_role_policy(session: Any, result: Result) -> None:
     )
     result.add(
         not any(_mentions_s3(s) for s in execution),
-        f"{EXECUTION_ROLE} got no S3 permission",
+        "the role ECS uses to start the task got no S3 permission",
         "the execution role is what ECS uses to start the task (pull the image, send logs, read "
         "secrets); the app never sees it: remove the S3 policy from it "
         f'(delete_role_policy(RoleName="{EXECUTION_ROLE}", PolicyName=...))',
@@ -51,12 +51,12 @@ def _task_role_policy(session: Any, result: Result) -> None:
     broad = [s for s in task if s.get("Effect") == "Allow" and _too_broad(s)]
     result.add(
         bool(task) and not broad,
-        "webTaskRole allows no more than reading the assets"
+        "the app's role allows no more than reading the assets"
         + (f" (too broad: {json.dumps(broad[0])})" if broad else ""),
         'name the one action ("s3:GetObject", not "s3:*" or "*") and the objects '
         f'("{ASSETS}", not "*"): least privilege'
         if task
-        else "not checked yet: first give webTaskRole its policy",
+        else "not checked yet: first give the app's role its policy",
         LEAST,
     )
 
