@@ -32,6 +32,15 @@ MINUTE = 5  # minutes after the linear deployment's first traffic shift
 ANSWERS = ("canary_green_tasks", "canary_total_tasks", "linear_green_percent_at_minute_5")
 
 
+# the three marks, reported (as not checked yet) even before the predictions are in: a stable score
+MARKS = (
+    "green tasks during a 10 % canary of 10 tasks",
+    "tasks in all (blue + green) during the canary",
+    f"green's share of production traffic {MINUTE} minutes after a linear deployment's "
+    "first shift (stepPercent 25, stepBakeTimeInMinutes 2)",
+)
+
+
 @exercise(
     "07-predict",
     "predict a canary and a linear deployment",
@@ -43,24 +52,27 @@ ANSWERS = ("canary_green_tasks", "canary_total_tasks", "linear_green_percent_at_
 )
 def _predict(session: Any, result: Result, **answers: Any) -> None:
     sandbox = getattr(session, "sandbox", None)
-    if not result.add(
+    on_sandbox = result.add(
         sandbox is not None,
         "the check runs both deployments on the sandbox's manual clock",
         "use a sandbox session: session = ecskit.connect()",
-    ):
-        return
+    )
     missing = [name for name in ANSWERS if answers.get(name) is None]
-    if not result.add(
+    predicted = result.add(
         not missing,
         "you predicted all three numbers"
         + (f" (missing: {', '.join(missing)})" if missing else ""),
         "fill in the prediction dict, then check('07-predict', session, **prediction)",
-    ):
+    )
+    if not (on_sandbox and predicted):
+        first = "predict all three numbers" if on_sandbox else "use a sandbox session"
+        for what in MARKS:
+            result.waiting(what, first)
         return
     measured = measure(session)
     _mark(
         result,
-        "green tasks during a 10 % canary of 10 tasks",
+        MARKS[0],
         answers["canary_green_tasks"],
         measured["canary_green_tasks"],
         "the canary percent moves traffic, not tasks: at SCALE_UP green starts its full desired "
@@ -70,7 +82,7 @@ def _predict(session: Any, result: Result, **answers: Any) -> None:
     )
     _mark(
         result,
-        "tasks in all (blue + green) during the canary",
+        MARKS[1],
         answers["canary_total_tasks"],
         measured["canary_total_tasks"],
         "blue keeps all its tasks until CLEAN_UP, so blue and green run side by side: the cost "
@@ -80,8 +92,7 @@ def _predict(session: Any, result: Result, **answers: Any) -> None:
     )
     _mark(
         result,
-        f"green's share of production traffic {MINUTE} minutes after a linear deployment's "
-        "first shift (stepPercent 25, stepBakeTimeInMinutes 2)",
+        MARKS[2],
         answers["linear_green_percent_at_minute_5"],
         measured["linear_green_percent_at_minute_5"],
         "one step of 25 % at minute 0, then another after each 2-minute bake: 25, 50 (minute 2), "

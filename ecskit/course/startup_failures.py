@@ -81,8 +81,11 @@ def _is_steady(service: dict[str, Any]) -> bool:
     )
 
 
-def _start(session: Any, result: Result, name: str, made_in: str) -> dict[str, Any] | None:
-    """The service, after the sandbox has finished what it started; an item either way."""
+def _start(
+    session: Any, result: Result, name: str, made_in: str, later: tuple[str, ...]
+) -> dict[str, Any] | None:
+    """The service, after the sandbox has finished what it started; an item either way. Without
+    the service, the exercise's `later` items are listed as not checked yet (a stable score)."""
     _settle(session, name)
     service = _service(session, name)
     result.add(
@@ -90,6 +93,9 @@ def _start(session: Any, result: Result, name: str, made_in: str) -> dict[str, A
         f"service {name} exists in cluster {CLUSTER}",
         f"run the cell under '{made_in}' that creates it",
     )
+    if service is None:
+        for what in (*later, f"service {name} is steady"):
+            result.waiting(what, f"create service {name} (the cell under '{made_in}')")
     return service
 
 
@@ -126,7 +132,13 @@ def _container(definition: dict[str, Any], name: str) -> dict[str, Any]:
 )
 def _no_route(session: Any, result: Result, way: Any = None) -> None:
     page = causes.PULL_ERRORS
-    service = _start(session, result, "shop-private", "No route to the registry")
+    service = _start(
+        session,
+        result,
+        "shop-private",
+        "No route to the registry",
+        ("its subnets give the tasks a way out", "the way you said is the way the network shows"),
+    )
     if service is None:
         return
     network = (service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
@@ -156,7 +168,9 @@ def _no_route(session: Any, result: Result, way: Any = None) -> None:
 )
 def _log_group(session: Any, result: Result) -> None:
     page = causes.INIT_ERRORS
-    service = _start(session, result, "shop-logs", "A log group that is not there")
+    service = _start(
+        session, result, "shop-logs", "A log group that is not there", ("its log group exists",)
+    )
     if service is None:
         return
     options = (_container(_definition(session, service), "web").get("logConfiguration") or {}).get(
@@ -183,7 +197,16 @@ def _log_group(session: Any, result: Result) -> None:
 )
 def _secret(session: Any, result: Result) -> None:
     page = GUIDE + "task_execution_IAM_role.html"
-    service = _start(session, result, "shop-secret", "A secret the role cannot read")
+    service = _start(
+        session,
+        result,
+        "shop-secret",
+        "A secret the role cannot read",
+        (
+            "its execution role may read the secret",
+            "the role names the one secret, not every secret",
+        ),
+    )
     if service is None:
         return
     definition = _definition(session, service)
@@ -239,7 +262,17 @@ def _allowed_resources(session: Any, role: str, action: str) -> list[str]:
 )
 def _health_check(session: Any, result: Result) -> None:
     page = causes.REPOST + "ecs-task-stopped"
-    service = _start(session, result, "shop-health", "A failing health check")
+    service = _start(
+        session,
+        result,
+        "shop-health",
+        "A failing health check",
+        (
+            "it runs my-app:5",
+            "its container keeps a health check",
+            "the deployment circuit breaker is on, with rollback",
+        ),
+    )
     if service is None:
         return
     container = _container(_definition(session, service), "web")
@@ -272,7 +305,13 @@ def _health_check(session: Any, result: Result) -> None:
 )
 def _exits(session: Any, result: Result) -> None:
     page = causes.STOPPED_TASK_ERRORS
-    service = _start(session, result, "shop-migrate", "A container that exits")
+    service = _start(
+        session,
+        result,
+        "shop-migrate",
+        "A container that exits",
+        ("container migrate is not essential", "container web starts after migrate exits with 0"),
+    )
     if service is None:
         return
     definition = _definition(session, service)
@@ -301,7 +340,13 @@ def _exits(session: Any, result: Result) -> None:
 )
 def _memory(session: Any, result: Result) -> None:
     page = causes.REPOST + "ecs-resolve-outofmemory-errors"
-    service = _start(session, result, "shop-report", "Too little memory")
+    service = _start(
+        session,
+        result,
+        "shop-report",
+        "Too little memory",
+        ("container report has the memory it needs", "the task size is one Fargate offers"),
+    )
     if service is None:
         return
     definition = _definition(session, service)
