@@ -13,6 +13,8 @@ import functools
 from typing import Any
 from urllib.parse import urlencode
 
+from .wsgi import call_wsgi
+
 # Protocols moto 5.2.5 answers; CloudWatch's first choice (smithy-rpc-v2-cbor) is skipped.
 _SPOKEN = ("query", "ec2", "json", "rest-json", "rest-xml")
 
@@ -47,8 +49,6 @@ class MotoClient:
 
     def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         from botocore import parsers, serialize
-
-        from .layer import call_wsgi  # at call time: the layer imports the handlers
 
         model = _model(service)
         op = model.operation_model(operation)

@@ -17,11 +17,13 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from botocore.awsrequest import AWSResponse
+
+from .wsgi import WsgiApp, call_wsgi
 
 # Pyodide reports its platform as emscripten: no threads, no sockets there.
 IN_BROWSER = sys.platform == "emscripten"
@@ -32,8 +34,6 @@ IN_PROCESS_URL = "http://sandbox.ecskit.invalid"
 ROUTES = ("in-process", "http")
 # The id of the before-send handler on every event emitter it sits on.
 _HANDLER_ID = "ecskit-in-process"
-
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class RouteError(ValueError):
@@ -112,21 +112,8 @@ def environ_for(request: Any) -> dict[str, Any]:
 
 def call(app: WsgiApp, request: Any) -> AWSResponse:
     """`app`'s answer to botocore's prepared `request`, as botocore's own HTTP layer returns it."""
-    answer: dict[str, Any] = {}
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        answer["status"], answer["headers"] = status, headers
-        return lambda data: None  # the legacy write(): the layer never uses it
-
-    chunks = app(environ_for(request), start_response)
-    try:
-        body = b"".join(chunks)
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
-    status = int(answer["status"].split(" ", 1)[0])
-    return AWSResponse(request.url, status, dict(answer["headers"]), _Raw(body))
+    status, headers, body = call_wsgi(app, environ_for(request))
+    return AWSResponse(request.url, int(status.split(" ", 1)[0]), dict(headers), _Raw(body))
 
 
 def attach(events: Any, app: WsgiApp) -> None:

@@ -27,6 +27,7 @@ from .further_operations import FurtherOperations
 from .lifecycle import Lifecycle, hold_moto_progression
 from .operations import EcsOperations
 from .scheduler import Scheduler
+from .wsgi import call_wsgi
 
 ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
 WARM_REGION = "us-east-1"
@@ -492,27 +493,6 @@ def _service_of(environ: dict[str, Any]) -> str:
     """The signing name of the service a request is for (its credential scope), or ''."""
     match = _SERVICE.search(environ.get("HTTP_AUTHORIZATION", ""))
     return match.group(1) if match else ""
-
-
-def call_wsgi(
-    app: Callable[..., Iterable[bytes]], environ: dict[str, Any]
-) -> tuple[str, list, bytes]:
-    """Run a WSGI app to the end: its status line, headers and whole body (the layer calling
-    moto, and a snapshot's replay calling the layer)."""
-    captured: dict[str, Any] = {}
-
-    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        captured["status"], captured["headers"] = status, headers
-        return lambda _chunk: None
-
-    chunks = app(environ, start)
-    try:
-        body = b"".join(chunks)
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
-    return captured.get("status", "500 Internal Server Error"), captured.get("headers", []), body
 
 
 def region_of(environ: dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ import json
 from typing import Any
 
 from . import recording
+from .wsgi import call_wsgi
 
 FORMAT = "ecskit-sandbox-snapshot/2"
 _PREFIX = "ecskit-sandbox-snapshot/"
@@ -122,7 +123,7 @@ def _replay(layer: Any, number: int, event: dict[str, Any]) -> None:
 
 
 def _replay_ecs(layer: Any, event: dict[str, Any]) -> None:
-    from .layer import ECS_TARGET_PREFIX, call_wsgi
+    from .layer import ECS_TARGET_PREFIX
 
     op = event["op"]
     data = json.dumps(event["body"]).encode()
@@ -134,8 +135,6 @@ def _replay_ecs(layer: Any, event: dict[str, Any]) -> None:
 
 
 def _replay_request(layer: Any, event: dict[str, Any]) -> None:
-    from .layer import call_wsgi
-
     data = event["body"].encode("latin-1")
     region = event.get("region", "us-east-1")
     environ = _environ(event["method"], event["path"], event["query"], data, "", region)
