@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from public_network import open_to_internet
 
 import ecskit
 from ecskit import graph
@@ -60,12 +61,7 @@ def _shop(session: Any, count: int, **service: Any) -> dict[str, Any]:
     ]
     group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
     # public subnets: the tasks must reach Docker Hub (the sandbox stops them otherwise)
-    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-    main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"]
-    ec2.create_route(
-        RouteTableId=main[0]["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw
-    )
+    open_to_internet(ec2, vpc)
     network = {"awsvpcConfiguration": {"subnets": subnets[:1], "securityGroups": [group],
                                        "assignPublicIp": "ENABLED"}}  # fmt: skip
     ecs.create_cluster(clusterName="shop")

@@ -10,6 +10,7 @@ import time
 
 import boto3
 import pytest
+from public_network import open_to_internet
 
 import ecskit
 from ecskit.inventory import snapshot
@@ -128,14 +129,7 @@ def test_the_real_clock_moves_tasks_with_no_thread_of_its_own(session) -> None:
     subnet = session.ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.2.0/24")["Subnet"]
     group = session.ec2.create_security_group(GroupName="w", Description="w", VpcId=vpc)
     # a public subnet and a public IP: the task must reach Docker Hub (or the sandbox stops it)
-    igw = session.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    session.ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-    main = session.ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])
-    session.ec2.create_route(
-        RouteTableId=main["RouteTables"][0]["RouteTableId"],
-        DestinationCidrBlock="0.0.0.0/0",
-        GatewayId=igw,
-    )
+    open_to_internet(session.ec2, vpc)
     where = {
         "subnets": [subnet["SubnetId"]],
         "securityGroups": [group["GroupId"]],

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from public_network import open_to_internet
 
 IAM = "arn:aws:iam::123456789012"
 ON_MI = [{"capacityProvider": "mi", "weight": 1}]  # the only way to Managed Instances
@@ -43,11 +44,7 @@ def mi(session: Any) -> dict[str, Any]:
     ]
     group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
     # public subnets: the instances pull images through their own public IP
-    gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
-    table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])
-    ec2.create_route(RouteTableId=table["RouteTables"][0]["RouteTableId"],
-                     DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)  # fmt: skip
+    open_to_internet(ec2, vpc)
     for subnet in subnets:
         ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
     session.ecs.create_cluster(clusterName="shop")

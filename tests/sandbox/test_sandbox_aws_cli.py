@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from public_network import open_to_internet
 
 AWS = Path(sys.executable).with_name("aws")
 
@@ -74,11 +75,7 @@ def test_the_aws_cli_sees_a_sandbox_that_behaves_like_ecs(endpoint: str) -> None
     vpc_id = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
     # a public subnet: the tasks must reach Docker Hub (the sandbox stops them otherwise)
-    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
-    table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
-    main = table["RouteTables"][0]["RouteTableId"]
-    ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    open_to_internet(ec2, vpc_id)
     ecs.create_cluster(clusterName="shop")
     for _ in range(3):
         ecs.register_task_definition(

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from public_network import open_to_internet
 
 import ecskit
 from ecskit import ops
@@ -36,12 +37,7 @@ def _shop(session: Any, images: tuple[str, ...] = ("nginx:1", "nginx:2")) -> dic
     ]
     group = ec2.create_security_group(GroupName="shop", Description="shop", VpcId=vpc)["GroupId"]
     # public subnets: the tasks must reach Docker Hub (the sandbox stops them otherwise)
-    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-    main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"]
-    ec2.create_route(
-        RouteTableId=main[0]["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw
-    )
+    open_to_internet(ec2, vpc)
     balancer = elbv2.create_load_balancer(Name="shop", Subnets=subnets)["LoadBalancers"][0]
     targets = {
         name: elbv2.create_target_group(
