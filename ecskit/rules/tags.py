@@ -12,12 +12,12 @@ from . import docs
 from .fields import as_dict, as_str, dicts
 from .problem import ERROR, Problem, rule
 
-TAGGED = ("task-definition", "cluster", "service", "run-task")
+TAGGED = ("task-definition", "cluster", "service", "run-task")  # the requests with `tags`
 
 TAGS = rule(
     "tags.limits",
     ERROR,
-    TAGGED,
+    (*TAGGED, "update-service"),  # UpdateService's volumeConfigurations carry EBS tags too
     "Each tag key appears once, and neither keys nor values start with aws: (any case), which "
     "is reserved for AWS; EBS volumes ECS makes take no AmazonECSCreated or AmazonECSManaged tag.",
     docs.API + "API_Tag.html",
