@@ -1,4 +1,6 @@
-"""nbval settings for the course: outputs that differ between Graphviz versions are not compared."""
+"""nbval settings for the course, loaded with `-p nbval_course` (see run-tests) so that no test
+plumbing sits in the learners' `notebooks/` folder: outputs that differ between Graphviz versions
+are not compared."""
 
 from __future__ import annotations
 
