@@ -116,6 +116,7 @@ class EcsOperations:
         td = errors.find_task_definition(backend, body.get("taskDefinition"))
         _check_network(td, body)
         errors.check_rules("service", body, task_definition=td)
+        self._check_hooks(backend, body, None)
         self.moto(environ, "CreateService", _default_security_group(backend, body))
         cluster = errors.cluster_name(body.get("cluster"))
         service = backend.services[f"{cluster}:{body['serviceName']}"]
@@ -138,7 +139,9 @@ class EcsOperations:
         if body.get("taskDefinition"):
             errors.find_task_definition(backend, body["taskDefinition"])
         errors.check_rules("update-service", body, task_definition=td)
+        self._check_hooks(backend, body, service)
         before = service.task_definition
+        connect_before = getattr(service, "service_connect_configuration", None)
         conf = dict(getattr(service, "deployment_configuration", None) or {})
         self.moto(environ, "UpdateService", _default_security_group(backend, body))
         service.deployment_configuration = {**conf, **(body.get("deploymentConfiguration") or {})}
@@ -149,8 +152,24 @@ class EcsOperations:
             service.availability_zone_rebalancing = body["availabilityZoneRebalancing"]
         if "volumeConfigurations" in body:
             service.volume_configurations = body["volumeConfigurations"]
-        self.scheduler.updated(backend, service, body, before)
+        # a new Service Connect configuration is a new deployment (service-connect-concepts-deploy)
+        connect_changed = service.service_connect_configuration != connect_before
+        self.scheduler.updated(
+            backend,
+            service,
+            {**body, "forceNewDeployment": True} if connect_changed else body,
+            before,
+        )
+        for hook in self.hooks:
+            if hasattr(hook, "service_updated"):
+                hook.service_updated(backend, service, body)
         return {"service": self.describe_service(environ, service)}
+
+    def _check_hooks(self, backend: Any, body: dict, service: Any) -> None:
+        """Checks of the services around ECS (Service Connect's namespace) before moto stores."""
+        for hook in self.hooks:
+            if hasattr(hook, "check_service"):
+                hook.check_service(backend, body, service)
 
     def op_DeleteService(self, backend: Any, body: dict, environ: dict) -> dict:
         errors.find_cluster(backend, body.get("cluster"))
