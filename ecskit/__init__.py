@@ -38,6 +38,7 @@ _EXPORTS = {
     "DeploymentsView": "ecskit.widgets",
     "diagnose": "ecskit.diagnosis",
     "Diagnosis": "ecskit.diagnosis",
+    "endpoints": "ecskit.service_connect",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
