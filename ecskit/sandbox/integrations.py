@@ -2,8 +2,8 @@
 
 - A service's tasks are registered in its load balancers' target groups while RUNNING (the task's
   IP for awsvpc, its instance and host port otherwise) and deregistered when they stop.
-- Service discovery (`serviceRegistries`) and Service Connect register each RUNNING task as a
-  Cloud Map instance; a cluster's `serviceConnectDefaults` namespace is created by name if needed.
+- Service discovery (`serviceRegistries`) registers each RUNNING task as a Cloud Map instance
+  (cloud_map.py); Service Connect is service_connect.py's.
 - With Container Insights on, the cluster's tasks publish to `ECS/ContainerInsights` each minute
   of sandbox time, with the documented dimensions (ClusterName; ClusterName+ServiceName;
   ClusterName+TaskDefinitionFamily): CPU and memory, network (bridge and awsvpc tasks) and
@@ -18,6 +18,9 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
+from . import service_connect
+from .cloud_map import ec2_instance_of, instance_attributes, servicediscovery
+from .cloud_map import task_ip as _eni_ip
 from .lifecycle import PENDING_STATES, _dt
 from .strategies.traffic import group_for
 
@@ -34,12 +37,6 @@ class Integrations:
         self.layer = layer
         self.next_publish = 0.0
 
-    # -- clusters ------------------------------------------------------------------------
-    def cluster_created(self, backend: Any, cluster: Any, body: dict[str, Any]) -> None:
-        wanted = (body.get("serviceConnectDefaults") or {}).get("namespace")
-        if wanted:
-            cluster.service_connect_defaults = {"namespace": _namespace(backend, wanted).arn}
-
     # -- load balancers and Cloud Map ------------------------------------------------------
     def running(self, task: Any, service: Any) -> None:
         backend = task._backend
@@ -51,7 +48,7 @@ class Integrations:
                     _elbv2(backend).register_targets(group, [target])
         for registry in _registries(backend, service):
             sd, service_id, port = registry
-            attributes = _instance_attributes(task, service, port)
+            attributes = instance_attributes(task, service, port)
             sd.register_instance(service_id, task.id, task.id, attributes)
 
     def stopping(self, task: Any, service: Any) -> None:
@@ -137,6 +134,7 @@ def install(layer: Any) -> None:
     layer.scheduler.on_running.append(hooks.running)
     layer.scheduler.on_stopping.append(hooks.stopping)
     layer.lifecycle.listeners.append(_guarded(hooks.task_changed))
+    service_connect.install(layer)
 
 
 # -- target health (health.py decides when; ELB's words from the TargetHealth API reference:
@@ -172,11 +170,7 @@ def group_of(task: Any, service: Any, lb: dict[str, Any]) -> str:
 
 def instance_of(task: Any) -> str | None:
     """The EC2 instance id of a task on a container instance (None for awsvpc on Fargate)."""
-    if _eni_ip(task) or not task.container_instance_arn:
-        return None
-    instances = task._backend.container_instances.get(task.cluster_name, {})
-    instance = instances.get(task.container_instance_arn.split("/")[-1])
-    return instance.ec2_instance_id if instance is not None else None
+    return None if _eni_ip(task) else ec2_instance_of(task)
 
 
 def _target_group(task: Any, service: Any, lb: dict[str, Any]) -> Any:
@@ -342,15 +336,6 @@ def _elbv2(backend: Any) -> Any:
     return elbv2_backends[backend.account_id][backend.region_name]
 
 
-def _eni_ip(task: Any) -> str | None:
-    for attachment in task.attachments:
-        if attachment["type"] == "ElasticNetworkInterface":
-            for detail in attachment["details"]:
-                if detail["name"] == "privateIPv4Address":
-                    return detail["value"]
-    return None
-
-
 def _target(task: Any, lb: dict[str, Any]) -> dict[str, Any] | None:
     """The target group entry for a task: its IP (awsvpc) or instance id and host port."""
     port = lb.get("containerPort")
@@ -373,70 +358,13 @@ def _target(task: Any, lb: dict[str, Any]) -> dict[str, Any] | None:
     return {"Id": instance.ec2_instance_id, "Port": host}
 
 
-def _servicediscovery(backend: Any) -> Any:
-    from moto.servicediscovery.models import servicediscovery_backends
-
-    return servicediscovery_backends[backend.account_id][backend.region_name]
-
-
-def _namespace(backend: Any, wanted: str) -> Any:
-    """The Cloud Map namespace `wanted` names (ARN, id or name); an HTTP one is made if new."""
-    sd = _servicediscovery(backend)
-    for ns in sd.namespaces.values():
-        if wanted in (ns.arn, ns.id, ns.name):
-            return ns
-    sd.create_http_namespace(wanted, wanted, "Created by ECS for Service Connect", [])
-    return next(ns for ns in sd.namespaces.values() if ns.name == wanted)
-
-
 def _registries(backend: Any, service: Any) -> list[tuple[Any, str, Any]]:
-    """(Cloud Map backend, service id, port) for each place the service's tasks register."""
-    sd = _servicediscovery(backend)
+    """(Cloud Map backend, service id, port) for each service registry of the service."""
+    sd = servicediscovery(backend)
     found = []
     for registry in service.service_registries or []:
         arn = registry.get("registryArn", "")
         service_id = arn.split("/")[-1]
         if service_id in sd.services:
             found.append((sd, service_id, registry.get("port") or registry.get("containerPort")))
-    conf = getattr(service, "service_connect_configuration", None) or {}
-    if conf.get("enabled"):
-        cluster = backend.clusters.get(service.cluster_name)
-        name = conf.get("namespace") or (
-            (cluster.service_connect_defaults or {}).get("namespace") if cluster else None
-        )
-        if name:
-            ns = _namespace(backend, name)
-            for entry in conf.get("services") or []:
-                discovery = entry.get("discoveryName") or entry.get("portName")
-                existing = next(
-                    (
-                        s
-                        for s in sd.services.values()
-                        if s.name == discovery and s.namespace_id == ns.id
-                    ),
-                    None,
-                )
-                if existing is None:
-                    existing = sd.create_service(
-                        discovery, ns.id, discovery, "Service Connect", None, None, None, [], "HTTP"
-                    )
-                found.append((sd, existing.id, None))
     return found
-
-
-def _instance_attributes(task: Any, service: Any, port: Any) -> dict[str, str]:
-    family = task.task_definition_arn.split("/")[-1].split(":")[0]
-    attributes = {
-        "AVAILABILITY_ZONE": getattr(task, "availability_zone", "") or "",
-        "AWS_INIT_HEALTH_STATUS": "HEALTHY",
-        "ECS_CLUSTER_NAME": task.cluster_name,
-        "ECS_SERVICE_NAME": service.name,
-        "ECS_TASK_DEFINITION_FAMILY": family,
-        "REGION": task.region_name,
-    }
-    ip = _eni_ip(task)
-    if ip:
-        attributes["AWS_INSTANCE_IPV4"] = ip
-    if port:
-        attributes["AWS_INSTANCE_PORT"] = str(port)
-    return attributes
