@@ -10,7 +10,7 @@ from collections import Counter
 
 from ..inventory import Inventory
 from ..inventory import records as r
-from . import capacity, deployments, network, scaling
+from . import capacity, deployments, network, scaling, service_connect
 from .nodes import Box, Node, Picture, node_id, safe
 from .task_definitions import revision as _revision
 from .task_definitions import role as _role
@@ -88,6 +88,7 @@ def build(
         for t in inventory.standalone_tasks(c):
             _task(pic, inventory, t, box)
             pic.link(c.arn, "runs", t.arn)
+    service_connect.edges(pic, inventory, services)
     return pic
 
 
@@ -161,7 +162,8 @@ def _service(
             pic.link(s.arn, "registered in", _namespace_id(inventory, registry.namespace_id))
     if s.namespace:
         _namespace(pic, inventory, s.namespace)
-        pic.link(s.arn, "registered in", _namespace_id(inventory, s.namespace))
+        word = service_connect.namespace_word(s)
+        pic.link(s.arn, word, _namespace_id(inventory, s.namespace))
 
 
 def _services_together(

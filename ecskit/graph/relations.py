@@ -45,13 +45,18 @@ BACKWARD = {
     "triggered by": "triggers",
     "rolls back on": "rolls back",
     "reachable at": "leads to",
+    "joins": "joined by",  # a Service Connect client and its namespace
 }
+# A Service Connect client's edge names the endpoint: "connects to api.shop.local:80".
+CONNECTS = "connects to "
 
 
 def backward(relation: str) -> str:
     """The relation read from its head: "runs" -> "run by", "90% production" -> "…from"."""
     if relation in BACKWARD:
         return BACKWARD[relation]
+    if relation.startswith(CONNECTS):  # read from the server: it answers there for the client
+        return f"answers {relation[len(CONNECTS) :]} for"
     if relation.endswith("% production"):  # a revision's share of a target group's traffic
         return f"{relation} from"
     return f"{relation} (from)"
