@@ -11,6 +11,7 @@ from . import (  # noqa: F401  (each registers its exercise)
     inactive_revisions,
     read_only,
     replacement,
+    service_connect_endpoint,
     target_group_fix,
     task_role,
     worker_size,
