@@ -82,6 +82,11 @@ class Endpoints:
                 f"service {self.service} (cluster {self.cluster}) does not use Service Connect: "
                 f"it reaches no endpoint ({GUIDE})."
             )
+        if not self.items:
+            return (
+                f"service {self.service} in namespace {self.namespace} reaches no endpoint: no "
+                "service of that namespace serves one."
+            )
         count = f"{len(self.items)} endpoint{'s' if len(self.items) != 1 else ''}"
         lines = [f"service {self.service} in namespace {self.namespace} reaches {count}:"]
         lines += [f"  {item}" for item in self.items]
