@@ -206,10 +206,10 @@ def test_04_the_broken_request_fails_where_it_is_broken(session: ecskit.Session)
 
 
 def test_05_a_service_without_a_namespace_joins_the_default(session: ecskit.Session) -> None:
-    before = check("05", session)
+    before = check("05-internal-namespace", session)
     session.servicediscovery.create_http_namespace(Name="internal")
     session.ecs.create_cluster(clusterName="internal-tools")
-    half = check("05", session, joins="none")
+    half = check("05-internal-namespace", session, joins="none")
     assert [i.what for i in half.missing] == [
         "its default Service Connect namespace is internal",
         "the namespace such a service joins: you said 'none', it is 'internal'",
@@ -357,6 +357,7 @@ CHAPTER_EXERCISES = [
     "03-canary",
     "04-api-target-group",
     "05-internal-namespace",
+    "05-endpoint",
     "06-retire",
     "09-cpu-alarm",
     "10-task-role-policy",
