@@ -115,13 +115,17 @@ class ServiceConnect:
     # -- tasks -----------------------------------------------------------------------------
     def running(self, task: Any, service: Any) -> None:
         sd = cloud_map.servicediscovery(task._backend)
+        registered = []
         for service_id, port in _registrations(task, service):
             attributes = cloud_map.instance_attributes(task, service, port)
             sd.register_instance(service_id, task.id, task.id, attributes)
+            registered.append(service_id)
+        # where it registered, so a later configuration change still deregisters it there
+        task._ecskit_service_connect = registered
 
     def stopping(self, task: Any, service: Any) -> None:
         sd = cloud_map.servicediscovery(task._backend)
-        for service_id, _port in _registrations(task, service):
+        for service_id in getattr(task, "_ecskit_service_connect", None) or []:
             with contextlib.suppress(Exception):  # already gone: nothing to undo
                 sd.deregister_instance(service_id, task.id)
 

@@ -123,7 +123,7 @@ def test_a_changed_configuration_is_a_new_deployment(shop: ecskit.Session) -> No
     before = ecs.describe_services(cluster="shop", services=["api"])["services"][0]
     tasks = {"cluster": "shop", "serviceName": "api", "desiredStatus": "RUNNING"}
     old_tasks = set(ecs.list_tasks(**tasks)["taskArns"])
-    aliased = {**API, "clientAliases": [{"port": 80, "dnsName": "api"}]}
+    aliased = {**API, "discoveryName": "api", "clientAliases": [{"port": 80, "dnsName": "api"}]}
     connect = {"enabled": True, "services": [aliased]}
     ecs.update_service(cluster="shop", service="api", serviceConnectConfiguration=connect)
     shop.sandbox.settle()
@@ -134,6 +134,12 @@ def test_a_changed_configuration_is_a_new_deployment(shop: ecskit.Session) -> No
         {"port": 80, "dnsName": "api"}
     ]
     assert set(ecs.list_tasks(**tasks)["taskArns"]).isdisjoint(old_tasks)  # tasks replaced
+    # the replaced tasks left the old endpoint's Cloud Map service; the new ones are in the new
+    sd = shop.servicediscovery
+    old = sd.discover_instances(NamespaceName="shop.local", ServiceName="http")["Instances"]
+    new = sd.discover_instances(NamespaceName="shop.local", ServiceName="api")["Instances"]
+    assert old == []
+    assert {i["Attributes"]["AWS_INSTANCE_IPV4"] for i in new} == _api_ips(ecs)
 
 
 def _refused(call: Any, code: str) -> str:
