@@ -256,9 +256,8 @@ def _ecs_refuses(operation: str, message: str):
             return AWSResponse(request.url, 400, {}, _Raw())
         return None
 
-    # over HTTP: botocore runs every before-send handler (the first answer wins), so on the
-    # in-process route the sandbox would still see the request this one refuses
-    refusing = ecskit.connect(endpoint_url=ecskit.sandbox.shared().endpoint_url)
+    # a before-send answer stops the request before the client's HTTP session, in-process too
+    refusing = ecskit.connect()
     refusing.ecs.meta.events.register("before-send", before_send)
     return refusing
 

@@ -1,14 +1,16 @@
-"""The sandbox reached in-process: botocore hands each request to ecskit's WSGI layer directly.
+"""The sandbox reached in-process: each client's HTTP session hands requests to ecskit's WSGI layer.
 
 Over HTTP a call is serialised, sent through a loopback socket to werkzeug's server thread,
-parsed back into a WSGI environ and answered the same way. In-process, a `before-send` handler
-builds that environ from botocore's prepared request, calls the layer and hands botocore an
-`AWSResponse`: botocore stops there and parses it as if it had come over the wire
-(botocore/endpoint.py, `_send`: "the first response returned by a before-send handler is used").
+parsed back into a WSGI environ and answered the same way. In-process, the client's *HTTP
+session* (what botocore's Endpoint sends through, `self.http_session.send(request)`, only when
+no `before-send` handler answered: botocore/endpoint.py `_do_get_response`) builds that environ
+from botocore's prepared request, calls the layer and returns an `AWSResponse`. Everything above
+the socket is botocore's own, as over HTTP: signing, a user's before-send answer (it wins and the
+sandbox never sees the request), botocore.stub.Stubber, the retry handler, every event hook.
 
 That is the only way there is in a browser (Pyodide has neither sockets nor threads,
 https://pyodide.org/en/stable/usage/wasm-constraints.html), and the faster one in CPython
-(benchmarks/in_process.py). The HTTP server stays for what lives outside the kernel: the AWS
+(docs/sandbox-routes.md). The HTTP server stays for what lives outside the kernel: the AWS
 CLI (`Session.cli()`) and `ecskit sandbox`.
 """
 
@@ -116,11 +118,46 @@ def call(app: WsgiApp, request: Any) -> AWSResponse:
     return AWSResponse(request.url, int(status.split(" ", 1)[0]), dict(headers), _Raw(body))
 
 
+class InProcessSession:
+    """botocore's HTTP session for a sandbox client: `send()` answers with the layer, no socket.
+
+    The same two methods botocore's Endpoint calls on its URLLib3Session (`send`, `close`)."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def send(self, request: Any) -> AWSResponse:
+        return call(self.app, request)
+
+    def close(self) -> None:
+        """Nothing to close: no connection pool, no socket."""
+
+
 def attach(events: Any, app: WsgiApp) -> None:
-    """Answer every request made through clients on `events` (a boto3 session's emitter, or a
-    client's) with `app`, in this process. Registered once; clients made later copy it."""
+    """Send every request of the clients made from now on through `events` (a boto3 session's
+    emitter) to `app`, in this process. Once per emitter: a second call replaces the first."""
 
-    def send(request: Any, **_: Any) -> AWSResponse:
-        return call(app, request)
+    class SendsInProcess:
+        """Mixed into the client class: after botocore built the client (and its endpoint with a
+        urllib3 pool that has opened nothing yet), swap the endpoint's HTTP session."""
 
-    events.register("before-send", send, unique_id=_HANDLER_ID)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            endpoint = self._endpoint  # type: ignore[attr-defined]
+            endpoint.http_session.close()
+            endpoint.http_session = InProcessSession(app)
+
+    def add_mixin(base_classes: list, **_: Any) -> None:
+        # botocore builds the class from this list after the event (botocore/client.py,
+        # `_create_client_class`): first in the list, so its __init__ runs around BaseClient's
+        base_classes.insert(0, SendsInProcess)
+
+    # botocore ignores a second handler with the same id: the newest app must win
+    events.unregister("creating-client-class", unique_id=_HANDLER_ID)
+    events.register("creating-client-class", add_mixin, unique_id=_HANDLER_ID)
+
+
+def sends_in_process(client: Any) -> bool:
+    """Whether `client` (a botocore client) hands its requests to the layer in this process."""
+    endpoint = getattr(client, "_endpoint", None)
+    return isinstance(getattr(endpoint, "http_session", None), InProcessSession)
