@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import fleet, paging, placement, recording, request_check, tuning
+from . import fleet, paging, placement, recording, request_check, service_linked_role, tuning
 from .clock import Clock
 from .errors import EcsError
 from .further_operations import FurtherOperations
@@ -400,6 +400,7 @@ def _install(layer: EcsLayer) -> None:
     _CURRENT = layer
     recording.install(layer)  # before the warm-up builds moto's backends: from their own seeds
     placement.install()
+    service_linked_role.install()  # IAM's CreateServiceLinkedRole for ECS names it right
     hold_moto_progression()
     _fallback_dns_name()
     if getattr(models.Task.__init__, "_ecskit", False):
