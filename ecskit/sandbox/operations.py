@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import behaviour, errors, paging
+from . import behaviour, errors, paging, service_linked_role
 from .errors import EcsError
 from .instance_operations import InstanceOperations
 from .service_operations import ServiceOperations
@@ -31,12 +31,16 @@ class EcsOperations(ServiceOperations, TaskOperations, InstanceOperations):
         if existing is not None and existing.status == "ACTIVE":
             # ECS: "If you create a cluster with the same name, the existing cluster is returned"
             found = self.moto(environ, "DescribeClusters", {"clusters": [name]})
+            service_linked_role.ensure(backend.account_id)
             return {"cluster": found["clusters"][0]}
         if any(not setting.get("name") for setting in body.get("settings") or []):
             # ECS's "<Field> can not be blank." (docs/sandbox-errors.md, question 1)
             raise EcsError("InvalidParameterException", "Setting name can not be blank.")
         errors.check_rules("cluster", body)
         result = self.moto(environ, "CreateCluster", body)
+        # "When you call the CreateCluster API operation, Amazon ECS attempts to create the
+        # Amazon ECS service-linked role for your account" (botocore's CreateCluster docs)
+        service_linked_role.ensure(backend.account_id)
         for hook in self.hooks:
             if hasattr(hook, "cluster_created"):
                 hook.cluster_created(backend, backend.clusters[name], body)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors, paging
+from . import errors, paging, service_linked_role
 from .task_operations import check_network, default_security_group
 
 
@@ -28,6 +28,9 @@ class ServiceOperations:
         # value to ENABLED." (botocore's CreateService.availabilityZoneRebalancing)
         service.availability_zone_rebalancing = body.get("availabilityZoneRebalancing") or "ENABLED"
         service.volume_configurations = body.get("volumeConfigurations")
+        # CreateService makes the account's service-linked role if it has none (the role's page)
+        service_linked_role.ensure(backend.account_id)
+        service.role_arn = service_linked_role.role_arn(backend, service, body, td)
         self.scheduler.created(backend, service, body)
         for hook in self.hooks:
             if hasattr(hook, "service_created"):
@@ -55,6 +58,9 @@ class ServiceOperations:
             service.availability_zone_rebalancing = body["availabilityZoneRebalancing"]
         if "volumeConfigurations" in body:
             service.volume_configurations = body["volumeConfigurations"]
+        linked = service_linked_role.ensure(backend.account_id)  # and so does UpdateService
+        if service.role_arn in (None, linked):  # a role given at creation stays
+            service.role_arn = service_linked_role.role_arn(backend, service, {}, td)
         # a new Service Connect configuration is a new deployment (service-connect-concepts-deploy)
         connect_changed = service.service_connect_configuration != connect_before
         self.scheduler.updated(
