@@ -15,8 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from .history import History, breaker_threshold
+from .service_status import stopped_message
 from .strategies import strategy_of
 from .strategies.traffic import TrafficDeployment
+from .task_launches import LAUNCH_STEP
 
 __all__ = ["DeploymentRecords", "breaker_threshold"]
 
@@ -234,8 +236,6 @@ class DeploymentRecords:
 
     # -- what the traffic engine asks of the scheduler ------------------------------------
     def start_green(self, service: Any, green: dict[str, Any], count: int) -> list[Any]:
-        from .scheduler import LAUNCH_STEP
-
         return self._start(service._ecskit_backend, service, green, min(count, LAUNCH_STEP))
 
     def count(self, service: Any, members: list[Any]) -> None:
@@ -245,9 +245,7 @@ class DeploymentRecords:
         self._event(service, message)
 
     def stopped_message(self, service: Any, tasks: list[Any]) -> str:
-        from .scheduler import _stopped_message
-
-        return _stopped_message(service, tasks)
+        return stopped_message(service, tasks)
 
     def restore_blue(self, service: Any, green: dict[str, Any], blue_ids: list[str]) -> None:
         """After a traffic rollback: blue is PRIMARY again, green's deployment is gone."""

@@ -229,9 +229,7 @@ def _cluster_arn(service: Any) -> str:
 
 
 def _breaker(configuration: dict[str, Any], desired: int) -> dict[str, Any]:
-    """The circuit breaker's state for a new deployment (threshold: see scheduler)."""
-    from .scheduler import breaker_threshold
-
+    """The circuit breaker's state for a new deployment (threshold: breaker_threshold)."""
     breaker = configuration.get("deploymentCircuitBreaker") or {}
     if not breaker.get("enable"):
         return {"status": "DISABLED"}

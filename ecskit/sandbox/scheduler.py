@@ -5,6 +5,8 @@ UpdateService with a new revision (or forceNewDeployment) makes a new PRIMARY de
 old one, now ACTIVE, is drained while the service stays within minimumHealthyPercent and
 maximumPercent; `rolloutState` goes IN_PROGRESS -> COMPLETED, and the service's events say so in
 ECS's words. (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html)
+Starting tasks is task_launches.py; what a service shows (deployments, counts, events) is
+service_status.py; deployment records and rollbacks are deployment_records.py.
 """
 
 from __future__ import annotations
@@ -12,50 +14,26 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-from . import placement
 from .clock import Clock
-from .deployment_records import DeploymentRecords, breaker_threshold
+from .deployment_records import DeploymentRecords
 from .health import Health
-from .lifecycle import PENDING_STATES, Lifecycle, _dt
-from .recording import derived_uuid, seeded
+from .lifecycle import Lifecycle
+from .service_status import (
+    DEFAULT_DEPLOYMENT_CONFIGURATION,
+    ServiceStatus,
+    count_cluster,
+    scale_reason,
+    stopped_message,
+)
+from .task_launches import LAUNCH_STEP, TaskLaunches, service_of
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DEPLOYMENT_CONFIGURATION = {
-    "deploymentCircuitBreaker": {"enable": False, "rollback": False},
-    "maximumPercent": 200,
-    "minimumHealthyPercent": 100,
-}
-MAX_EVENTS = 100
-# Tasks one reconcile pass starts for a service: the sandbox's own step, so that no request
-# waits long for a large service (ECS itself launches at most 500 tasks a minute per Fargate
-# service: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html).
-LAUNCH_STEP = 50
-FAILURE_BACKOFF = 60.0  # seconds of sandbox time before a failing service tries again
 
-
-def new_deployment_id(key: str) -> str:
-    """`ecs-svc/` and 19 digits, as ECS shows them; the same for the same `key` (snapshots)."""
-    return "ecs-svc/" + str(10**18 + derived_uuid(key).int % (9 * 10**18))
-
-
-def _serial(service: Any, kind: str) -> str:
-    """A key for the service's n-th thing of `kind` (deployment, event, launch): what the
-    scheduler makes draws its ids from it, whichever tick makes it (snapshots replay to it)."""
-    counts = service.__dict__.setdefault("_ecskit_serials", {})
-    counts[kind] = counts.get(kind, 0) + 1
-    return f"{getattr(service, '_ecskit_basis', service.arn)}/{kind}/{counts[kind]}"
-
-
-def short_id(task: Any) -> str:
-    return task.task_arn.split("/")[-1]
-
-
-class Scheduler(DeploymentRecords):
+class Scheduler(TaskLaunches, ServiceStatus, DeploymentRecords):
     """Reconciles each service that has something to do, on every tick of the sandbox."""
 
     def __init__(self, clock: Clock, lifecycle: Lifecycle) -> None:
@@ -200,10 +178,10 @@ class Scheduler(DeploymentRecords):
         acted = False
         if service.status in ("DRAINING", "INACTIVE"):
             for task in live:
-                self.lifecycle.stop(task, "ServiceSchedulerInitiated", _scale_reason(service))
+                self.lifecycle.stop(task, "ServiceSchedulerInitiated", scale_reason(service))
                 acted = True
             if live:
-                self._event(service, _stopped_message(service, live))
+                self._event(service, stopped_message(service, live))
             if all(t.last_status == "STOPPED" for t in members):
                 service.status = "INACTIVE"
                 self.history.forget(service)
@@ -235,8 +213,8 @@ class Scheduler(DeploymentRecords):
             extra = sorted(mine, key=lambda t: (t.last_status == "RUNNING", t.created_at))
             extra = extra[: len(mine) - desired]
             for task in extra:
-                self.lifecycle.stop(task, "ServiceSchedulerInitiated", _scale_reason(service))
-            self._event(service, _stopped_message(service, extra))
+                self.lifecycle.stop(task, "ServiceSchedulerInitiated", scale_reason(service))
+            self._event(service, stopped_message(service, extra))
             gone = {id(t) for t in extra}
             live = [t for t in live if id(t) not in gone]
             mine = [t for t in mine if id(t) not in gone]
@@ -269,9 +247,9 @@ class Scheduler(DeploymentRecords):
                     stopping.append(task)
                     running -= 1
             for task in stopping:
-                self.lifecycle.stop(task, "ServiceSchedulerInitiated", _scale_reason(service))
+                self.lifecycle.stop(task, "ServiceSchedulerInitiated", scale_reason(service))
             if stopping:
-                self._event(service, _stopped_message(service, stopping))
+                self._event(service, stopped_message(service, stopping))
                 acted = True
         known = {id(t) for t in members}  # a set: a list's `in` made this quadratic
         self._count(service, members + [t for t in mine if id(t) not in known])
@@ -306,274 +284,6 @@ class Scheduler(DeploymentRecords):
         service._ecskit_steady = False
         return True, acted
 
-    def _start(self, backend: Any, service: Any, deployment: dict[str, Any], count: int) -> list:
-        refused = _role_refused(backend, deployment["taskDefinition"])
-        if refused:
-            # ECS cannot assume a role given for the task: nothing launches, an event says why
-            self._event(
-                service, f"service {service.name} failed to launch a task with (error {refused})."
-            )
-            return []
-        group = f"service:{service.name}"
-        strategy = getattr(service, "capacity_provider_strategy", None)
-        started: list[Any] = []
-        # with a capacity provider strategy: each provider's share (moto runs a call's tasks on
-        # the first provider it is given, so each share is its own call)
-        shares: list[tuple[Any, int]] = [(strategy, count)]
-        if strategy:
-            live = Counter(
-                t.capacity_provider_name
-                for t in self.tasks_of(backend, service)
-                if t.desired_status != "STOPPED"
-            )
-            shares = [
-                ([{"capacityProvider": name, "weight": 1}], n)
-                for name, n in placement.over_providers(strategy, live, count)
-            ]
-        try:
-            for share, wanted in shares:
-                done = 0
-                while done < wanted:
-                    batch = min(10, wanted - done)
-                    with seeded(_serial(service, "launch")):
-                        tasks = backend.run_task(
-                            service.cluster_name,
-                            deployment["taskDefinition"],
-                            batch,
-                            None,
-                            deployment["id"],
-                            service.tags if service.propagate_tags == "SERVICE" else None,
-                            None if strategy else service.launch_type,
-                            service.network_configuration or None,
-                            group,
-                            service.platform_version,
-                            share,
-                        )
-                    started += tasks
-                    done += len(tasks)
-                    if len(tasks) < batch:
-                        raise _Unplaceable(backend, service, deployment["taskDefinition"])
-        except _Unplaceable as why:
-            self._event(service, why.message)
-        except Exception as exc:  # ECS reports placement trouble as an event
-            self._event(
-                service,
-                f"(service {service.name}) was unable to place a task because no container "
-                f"instance met all of its requirements. Reason: {exc}.",
-            )
-        if started:
-            self.tasks_of(backend, service).extend(started)
-            ids = " ".join(f"(task {short_id(t)})" for t in started)
-            self._event(
-                service, f"(service {service.name}) has started {len(started)} tasks: {ids}."
-            )
-        return started
-
-    def tasks_of(self, backend: Any, service: Any) -> list[Any]:
-        """The service's tasks: looked up in the store once, then kept as the scheduler starts
-        them (stopped ones are dropped once every deployment has forgotten them)."""
-        key = id(service)
-        known = self.members.get(key)
-        if known is None or getattr(service, "_ecskit_backend", backend) is not backend:
-            known = self.members[key] = tasks_of(backend, service)
-        return known
-
-    def _failed_to_start(self, task: Any, service: Any) -> None:
-        """Count the failure on its deployment; back off; the circuit breaker may stop it."""
-        deployment = next((d for d in service.deployments if d["id"] == task.started_by), None)
-        if deployment is None:
-            return
-        # ECS throttles a service whose tasks keep failing; the sandbox waits a minute
-        service._ecskit_backoff = self.clock.now() + FAILURE_BACKOFF
-        self._event(
-            service,
-            f"(service {service.name}) is unable to consistently start tasks successfully. "
-            "For more information, see the Troubleshooting section of the Amazon ECS "
-            "Developer Guide.",
-        )
-        self.count_failure(task, service)
-
-    def count_failure(self, task: Any, service: Any) -> None:
-        """One more failed task on its deployment (failed to start, or replaced for failing
-        health checks: the circuit breaker's two stages); FAILED at the threshold."""
-        deployment = next((d for d in service.deployments if d["id"] == task.started_by), None)
-        if deployment is None:
-            return
-        deployment["failedTasks"] = deployment.get("failedTasks", 0) + 1
-        conf = getattr(service, "deployment_configuration", {}) or {}
-        breaker = conf.get("deploymentCircuitBreaker") or {}
-        self.record_failure(service, deployment)
-        if breaker.get("enable") and deployment["failedTasks"] >= breaker_threshold(
-            conf, service.desired_count
-        ):
-            deployment["rolloutState"] = "FAILED"
-            deployment["rolloutStateReason"] = (
-                "ECS deployment circuit breaker: tasks failed to start."
-            )
-            self._event(
-                service,
-                f"(service {service.name}) (deployment {deployment['id']}) deployment failed: "
-                "tasks failed to start.",
-            )
-            # with rollback: a new PRIMARY deployment of the last revision that worked
-            wants = bool(breaker.get("rollback")) and deployment["status"] == "PRIMARY"
-            self.record_tripped(service, deployment, wants)
-
-    def _deployment(self, service: Any) -> dict[str, Any]:
-        now = self.clock.datetime()
-        deployment_id = new_deployment_id(_serial(service, "deployment"))
-        strategy = getattr(service, "capacity_provider_strategy", None)
-        deployment = {
-            "id": deployment_id,
-            "status": "PRIMARY",
-            "taskDefinition": service.task_definition,
-            "desiredCount": service.desired_count,
-            "pendingCount": 0,
-            "runningCount": 0,
-            "failedTasks": 0,
-            "createdAt": now,
-            "updatedAt": now,
-            "launchType": None if strategy else service.launch_type,
-            "capacityProviderStrategy": strategy,
-            "platformVersion": service.platform_version,
-            "networkConfiguration": service.network_configuration or None,
-            # Service Connect is a deployment's setting (DescribeServices shows it there only)
-            "serviceConnectConfiguration": getattr(service, "service_connect_configuration", None)
-            or None,
-            # EBS volumes configured at launch are a deployment's setting too (Deployment shape)
-            "volumeConfigurations": getattr(service, "volume_configurations", None) or None,
-            "rolloutState": "IN_PROGRESS",
-            "rolloutStateReason": "ECS deployment in progress.",
-        }
-        if service.launch_type == "FARGATE" or any(
-            s.get("capacityProvider", "").startswith("FARGATE") for s in strategy or []
-        ):
-            deployment["platformVersion"] = service.platform_version or "LATEST"
-            deployment["platformFamily"] = "Linux"
-        return {k: v for k, v in deployment.items() if v is not None}
-
-    def _count(self, service: Any, members: Iterable[Any]) -> None:
-        running = pending = 0
-        per: dict[str, list[int]] = {}
-        for task in members:
-            if task.desired_status != "RUNNING" and task.last_status != "RUNNING":
-                continue
-            counts = per.setdefault(task.started_by, [0, 0])
-            if task.last_status == "RUNNING":
-                running += 1
-                counts[0] += 1
-            elif task.last_status in PENDING_STATES:
-                pending += 1
-                counts[1] += 1
-        service.running_count = running
-        service.pending_count = pending
-        for deployment in service.deployments:
-            counts = per.get(deployment["id"], [0, 0])
-            deployment["runningCount"], deployment["pendingCount"] = counts
-            if deployment["status"] == "PRIMARY":
-                deployment["desiredCount"] = service.desired_count
-            else:
-                deployment["desiredCount"] = counts[0] + counts[1]
-        # DescribeServices' currentServiceRevisions: the revisions the service runs now
-        service.current_service_revisions = [
-            {
-                "arn": self.history.revision_arn(service, d["id"]),
-                "requestedTaskCount": d["desiredCount"],
-                "runningTaskCount": d["runningCount"],
-                "pendingTaskCount": d["pendingCount"],
-            }
-            for d in service.deployments
-        ]
-
-    def _event(self, service: Any, message: str) -> None:
-        if service.events and service.events[0]["message"] == message:
-            return
-        event_id = str(derived_uuid(_serial(service, "event")))
-        service.events.insert(
-            0, {"id": event_id, "createdAt": self.clock.datetime(), "message": message}
-        )
-        del service.events[MAX_EVENTS:]
-
-
-def _role_refused(backend: Any, task_definition: str) -> str | None:
-    """ECS's words when a role of the revision (execution or task role) is missing or does not
-    trust ecs-tasks.amazonaws.com (execution_role.launch_error has the sources)."""
-    from .execution_role import launch_error
-
-    revision = backend.describe_task_definition(task_definition)
-    for arn in (
-        getattr(revision, "execution_role_arn", None),
-        getattr(revision, "task_role_arn", None),
-    ):
-        refused = launch_error(backend.account_id, arn) if arn else None
-        if refused:
-            return refused
-    return None
-
-
-class _Unplaceable(Exception):
-    def __init__(self, backend: Any, service: Any, task_definition: str) -> None:
-        from .placement import unplaceable_reason
-
-        reason = unplaceable_reason(backend, service.cluster_name, task_definition)
-        self.message = (
-            f"(service {service.name}) was unable to place a task because no container instance "
-            f"met all of its requirements. {reason}"
-        )
-        super().__init__(self.message)
-
-
-def service_of(task: Any) -> Any:
-    group = task.group or ""
-    if not group.startswith("service:"):
-        return None
-    return task._backend.services.get(f"{task.cluster_name}:{group[len('service:') :]}")
-
-
-def tasks_of(backend: Any, service: Any) -> list[Any]:
-    group = f"service:{service.name}"
-    return [t for t in backend.tasks.get(service.cluster_name, {}).values() if t.group == group]
-
-
-def count_cluster(backend: Any, cluster: Any) -> None:
-    """runningTasksCount, pendingTasksCount, activeServicesCount as ECS counts them."""
-    running = pending = 0
-    instances = backend.container_instances.get(cluster.name, {})
-    per_instance: dict[str, list[int]] = {key: [0, 0] for key in instances}
-    for task in backend.tasks.get(cluster.name, {}).values():
-        status = task._status
-        where = per_instance.get((task.container_instance_arn or "").split("/")[-1])
-        if status == "RUNNING":
-            running += 1
-            if where is not None:
-                where[0] += 1
-        elif status in PENDING_STATES:
-            pending += 1
-            if where is not None:
-                where[1] += 1
-    for key, (on, coming) in per_instance.items():
-        instances[key].running_tasks_count, instances[key].pending_tasks_count = on, coming
-    cluster.running_tasks_count = running
-    cluster.pending_tasks_count = pending
-    cluster.active_services_count = sum(
-        1
-        for s in backend.services.values()
-        if s.cluster_name == cluster.name and s.status == "ACTIVE"
-    )
-    cluster.registered_container_instances_count = sum(
-        1 for ci in instances.values() if ci.status != "INACTIVE"
-    )
-
-
-def _scale_reason(service: Any) -> str:
-    primary = service.deployments[0]["id"] if service.deployments else "ecs-svc"
-    return f"Scaling activity initiated by (deployment {primary})"
-
-
-def _stopped_message(service: Any, tasks: list[Any]) -> str:
-    ids = " ".join(f"(task {short_id(t)})" for t in tasks)
-    return f"(service {service.name}) has stopped {len(tasks)} running tasks: {ids}."
-
 
 def _release(backend: Any, task: Any) -> None:
     """Give a stopped task's CPU, memory and ports back to its container instance."""
@@ -591,6 +301,3 @@ def _safely(hook: Callable[[Any, Any], None], task: Any, service: Any) -> None:
         hook(task, service)
     except Exception:  # a target group or Cloud Map hiccup must not stop ECS
         log.debug("sandbox hook %s failed for %s", hook, task.task_arn, exc_info=True)
-
-
-_ = _dt  # re-exported for hooks that stamp times
