@@ -42,6 +42,7 @@ GROUPS = (
             "links.",
             "volumes.",
             "environment.",
+            "registry-credentials.",
             "linux.",
         ),
     ),

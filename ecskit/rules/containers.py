@@ -204,7 +204,15 @@ def cpu(facts: TaskFacts, out: list[Problem]) -> None:
 # imported after this module's rules, so the catalogue lists them in this order
 TOPICS = tuple(
     importlib.import_module(f"{__package__}.{name}")
-    for name in ("ports", "logs", "dependencies", "volumes", "environment", "container_options")
+    for name in (
+        "ports",
+        "logs",
+        "dependencies",
+        "volumes",
+        "environment",
+        "container_options",
+        "registry_credentials",
+    )
 )
 
 

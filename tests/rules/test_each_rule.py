@@ -38,6 +38,13 @@ HOOK0 = f"{DC}.lifecycleHooks[0]"
 HOOK1 = f"{DC}.lifecycleHooks[1]"
 BG = blue_green_service
 LOG = f"{C0}.logConfiguration"
+CRED = "repositoryCredentials"
+CREDS = f"{CRED}.credentialsParameter"
+
+
+def _creds(value):
+    return {"credentialsParameter": value}
+
 
 # (rule id, kind, valid body, edits that break it, expected path, revision for the check)
 CASES = [
@@ -487,6 +494,25 @@ CASES = [
         {f"{C0}.environment[1]": {"name": "DB_PASSWORD", "value": "hunter2"}},
         f"{C0}.environment[1].value",
         None,
+    ),
+    # --- private registry credentials (rules/registry_credentials.py) ----------------------
+    *(
+        (rule_id, "task-definition", FARGATE_TD, edits, f"{C0}.{CREDS}", None)
+        for rule_id, edits in (
+            ("registry-credentials.secret", {f"{C0}.{CRED}": _creds("arn:aws:ssm:us-east-1:1:x")}),
+            ("registry-credentials.full-arn", {f"{C0}.{CRED}": _creds("registry-login")}),
+            (
+                "registry-credentials.same-account",
+                {f"{C0}.{CRED}": _creds("arn:aws:secretsmanager:us-east-1:999999999999:secret:r")},
+            ),
+            (
+                "registry-credentials.not-for-ecr",
+                {
+                    f"{C0}.{CRED}": _creds("registry-login"),
+                    f"{C0}.image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1",
+                },
+            ),
+        )
     ),
     # --- clusters -------------------------------------------------------------------------
     ("names.cluster", "cluster", cluster, {"clusterName": "my cluster"}, "clusterName", None),
