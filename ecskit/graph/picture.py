@@ -46,7 +46,6 @@ def build(
     used |= {x for s in services for x in s.older_revisions}
     service_arns = {s.arn for s in services}
     used |= {x.task_definition for x in inventory.task_sets if x.service_arn in service_arns}
-    linked_role = _service_linked_role(inventory)
 
     # -- task definitions: family, revisions, roles, containers, images, logs ---------------
     shown = _revisions_shown(inventory, used, all_revisions, only_used=cluster is not None)
@@ -84,7 +83,7 @@ def build(
             _services_together(pic, inventory, c, in_cluster, box)
         else:
             for s in in_cluster:
-                _service(pic, inventory, s, box, expand_tasks, linked_role)
+                _service(pic, inventory, s, box, expand_tasks)
         for t in inventory.standalone_tasks(c):
             _task(pic, inventory, t, box)
             pic.link(c.arn, "runs", t.arn)
@@ -112,7 +111,6 @@ def _service(
     s: r.Service,
     box: str,
     expand_tasks: bool,
-    linked_role: str | None,
 ) -> None:
     pic.add(Node(s.arn, "service", s.name, s, faded=s.status != "ACTIVE", box=box))
     pic.link(s.cluster_arn, "runs", s.arn)
@@ -145,10 +143,12 @@ def _service(
         capacity.placed(pic, tasks, node.id)
     scaling.service_parts(pic, inventory, s, box)
     network.network(pic, inventory, s.arn, s.subnets, s.security_groups)
-    role = s.role_arn or linked_role
-    if role:
-        _role(pic, inventory, role)
-        pic.link(s.arn, "assumes", role)
+    # the role ECS manages the service's network interfaces, load balancers and Cloud Map
+    # entries with: the one given, or the service-linked role AWSServiceRoleForECS, as
+    # DescribeServices' roleArn names it (using-service-linked-roles.html); none is guessed
+    if s.role_arn:
+        _role(pic, inventory, s.role_arn)
+        pic.link(s.arn, "ECS manages with", s.role_arn)
     for arn in s.target_groups:
         network.target_group(pic, inventory, arn)
         pic.link(s.arn, "behind", arn)
@@ -234,10 +234,3 @@ def _namespace_id(inventory: Inventory, ref: str) -> str:
         if ref in (namespace.arn, namespace.id, namespace.name):
             return namespace.key
     return ref
-
-
-def _service_linked_role(inventory: Inventory) -> str | None:
-    return next(
-        (role.arn for role in inventory.roles if role.path.startswith("/aws-service-role/ecs.")),
-        None,
-    )

@@ -13,6 +13,8 @@ from ecskit import graph
 from ecskit.graph import browser_render, node_id
 
 SPECIAL = {"graph", "node", "edge"}
+# the policy ECS attaches to its service-linked role (using-service-linked-roles.html)
+LINKED_POLICY = "arn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy"
 
 
 def parse(source: str) -> tuple[set[str], set[tuple[str, str, str]]]:
@@ -42,7 +44,7 @@ def expected(
         a.repository, log, a.cluster, a.other_cluster, a.service, a.standalone_task,
         a.stopped_task, subnet, a.vpc, a.security_group, a.service_linked_role,
         a.target_group, a.load_balancer, a.namespace_arn,
-        f"{old}#container/app", f"{new}#container/app",
+        f"{old}#container/app", f"{new}#container/app", LINKED_POLICY,
     }  # fmt: skip
     edges = {
         ("family:web", "has", old),
@@ -53,7 +55,8 @@ def expected(
         (a.cluster, "runs", a.service),
         (a.service, "in", subnet),
         (a.service, "secured by", a.security_group),
-        (a.service, "assumes", a.service_linked_role),
+        (a.service, "ECS manages with", a.service_linked_role),
+        (a.service_linked_role, "attaches", LINKED_POLICY),
         (a.service, "behind", a.target_group),
         (a.service, "registered in", a.namespace_arn),
         (a.target_group, "behind", a.load_balancer),

@@ -129,7 +129,12 @@ def test_no_iam_permission_degrades_to_not_visible(session, account) -> None:
     own.iam.meta.events.register("before-call.iam.*", _answer(403, "AccessDenied"))
     inv = snapshot(own)
     assert len(inv.services) == 1  # the rest of the snapshot is whole
-    assert set(inv.roles.keys()) == {account.task_role, account.execution_role}
+    # the service names its service-linked role (roleArn): known, but not seen either
+    assert set(inv.roles.keys()) == {
+        account.task_role,
+        account.execution_role,
+        account.service_linked_role,
+    }
     assert not any(role.visible for role in inv.roles)
     assert any("IAM role web-task" in n and "no permission" in n for n in inv.notes)
 
