@@ -9,9 +9,6 @@ scheduler.py); moto stays the store.
 
 from __future__ import annotations
 
-import difflib
-import functools
-import io
 import json
 import logging
 import re
@@ -20,23 +17,31 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import fleet, paging, placement, recording, request_check, service_linked_role, tuning
+from . import fleet, moto_patches, other_services, paging, recording, request_check
 from .clock import Clock
 from .errors import EcsError
 from .further_operations import FurtherOperations
 from .lifecycle import Lifecycle, hold_moto_progression
+from .moto_calls import MotoAnswer, MotoCalls
 from .operations import EcsOperations
 from .scheduler import Scheduler
+from .wire import (
+    ECS_TARGET_PREFIX,
+    WARM_ACCOUNT,
+    WARM_REGION,
+    StartResponse,
+    ecs_error,
+    internal_failure,
+    json_response,
+    known_region,
+    protocol_error,
+    read_body,
+    region_of,
+    signing_name,
+)
 from .wsgi import call_wsgi
 
-ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
-WARM_REGION = "us-east-1"
-WARM_ACCOUNT = "123456789012"
-_REGION = re.compile(r"Credential=[^/]*/\d+/([^/]+)/")
-_SERVICE = re.compile(r"Credential=[^/]*/\d+/[^/]+/([^/]+)/")
-
 log = logging.getLogger(__name__)
-StartResponse = Callable[..., Any]
 
 # Seconds of scheduler work a request may wait for (the rest waits for the next request).
 TICK_BUDGET = 0.1
@@ -44,15 +49,7 @@ TICK_BUDGET = 0.1
 _READS = ("Describe", "List", "Get", "Discover")
 
 
-class _MotoAnswer(Exception):
-    """moto answered with an error: pass it on as it is (it is already in AWS's format)."""
-
-    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
-        super().__init__(status)
-        self.status, self.headers, self.body = status, headers, body
-
-
-class EcsLayer(EcsOperations, FurtherOperations):
+class EcsLayer(EcsOperations, FurtherOperations, MotoCalls):
     """WSGI middleware: ECS's checks, paging, lifecycle and scheduler in front of moto."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], sandbox: Any = None) -> None:
@@ -71,7 +68,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
         self.hooks: list[Any] = []  # extra behaviour (monitoring, load balancers, Cloud Map)
         self.integrations: Any = None
         self.activations = fleet.Activations()
-        _install(self)
+        moto_patches.install(self)
         try:
             from . import integrations
 
@@ -199,7 +196,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith(ECS_TARGET_PREFIX):
             return self.ecs_call(target[len(ECS_TARGET_PREFIX) :], environ, start_response)
-        check_other_service(environ, target)
+        other_services.check_other_service(environ, target)
         if target == "AnyScaleFrontendService.DescribeScalingActivities":  # moto has none
             body = json.loads(read_body(environ) or b"{}")
             answer = self.service_load.scaling.describe(region_of(environ), body)
@@ -209,10 +206,10 @@ class EcsLayer(EcsOperations, FurtherOperations):
             return json_response(start_response, 200, self.activations.create(body))
         if target == "Logs_20140328.ListLogGroups":
             try:
-                return self._list_log_groups(environ, start_response)
+                return other_services.list_log_groups(environ, start_response)
             except Exception as exc:  # never an HTML page
                 log.debug("sandbox: ListLogGroups failed", exc_info=True)
-                return _internal_failure(environ, start_response, str(exc).encode())
+                return internal_failure(environ, start_response, str(exc).encode())
         record = self._recordable(environ)
         if record is not None:
             self._reseed()
@@ -220,38 +217,15 @@ class EcsLayer(EcsOperations, FurtherOperations):
             status, headers, body = call_wsgi(self.app, environ)
         except Exception as exc:  # a crash in moto: an AWS error, never an HTML page
             log.debug("sandbox: %s failed", environ.get("PATH_INFO"), exc_info=True)
-            return _internal_failure(
+            return internal_failure(
                 environ, start_response, f"{type(exc).__name__}: {exc}".encode()
             )
         if status.startswith("5") and b"<!doctype html" in body[:100].lower():
-            return _internal_failure(environ, start_response, body)
+            return internal_failure(environ, start_response, body)
         if record is not None and status.startswith("2") and not self.replaying:
             self.recording.append({**record, "at": self.recorded_at})
         start_response(status, headers)
         return [body]
-
-    def _list_log_groups(self, environ: dict[str, Any], start_response: StartResponse) -> list:
-        """CloudWatch Logs' ListLogGroups (moto 5.2.5 has only DescribeLogGroups)."""
-        from moto.logs.models import logs_backends
-
-        body = json.loads(read_body(environ) or b"{}")
-        pattern = (body.get("logGroupNamePattern") or "").lower()
-        region = region_of(environ)
-        groups = [
-            {
-                "logGroupName": g.name,
-                "logGroupArn": f"arn:aws:logs:{region}:{WARM_ACCOUNT}:log-group:{g.name}",
-                "logGroupClass": getattr(g, "log_group_class", None) or "STANDARD",
-            }
-            for g in _log_groups(logs_backends[WARM_ACCOUNT][region])
-            if pattern in g.name.lower()
-        ]
-        limit = int(body.get("limit") or 50)
-        start = int(body.get("nextToken") or 0)
-        page: dict[str, Any] = {"logGroups": groups[start : start + limit]}
-        if start + limit < len(groups):
-            page["nextToken"] = str(start + limit)
-        return json_response(start_response, 200, page)
 
     def _reseed(self) -> None:
         """The n-th event of the recording always draws the same random ids (snapshots rely on
@@ -293,7 +267,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
                         result = paging.paginate(operation, body, result)
             except EcsError as exc:
                 return ecs_error(start_response, exc.code, exc.message)
-            except _MotoAnswer as answer:
+            except MotoAnswer as answer:
                 return self._moto_error(operation, answer, start_response)
             except Exception:  # a crash is the sandbox's fault: HTTP 500, details in the log
                 log.error("sandbox: %s failed", operation, exc_info=True)
@@ -310,56 +284,6 @@ class EcsLayer(EcsOperations, FurtherOperations):
                      "region": region_of(environ), "body": body}
                 )  # fmt: skip
         return json_response(start_response, 200, result)
-
-    def _moto_error(
-        self, operation: str, answer: _MotoAnswer, start_response: StartResponse
-    ) -> list[bytes]:
-        if answer.status.startswith("5"):
-            text = answer.body.decode("utf-8", "replace")
-            try:
-                text = json.loads(text).get("message", text)
-            except (ValueError, AttributeError):
-                text = re.sub(r"<[^>]+>", " ", text)
-                text = " ".join(text.split())[:300]
-            return ecs_error(
-                start_response,
-                "ServerException",
-                f"The sandbox could not complete {operation}: {text}",
-            )
-        start_response(answer.status, answer.headers)
-        return [answer.body]
-
-    # -- talking to moto -----------------------------------------------------------------
-    def moto(self, environ: dict[str, Any], operation: str, body: dict[str, Any]) -> dict:
-        """Call moto's ECS with `body`; its JSON answer, or _MotoAnswer on an error."""
-        fast = tuning.answer(operation, WARM_ACCOUNT, region_of(environ), body)
-        if fast is not None:
-            return fast
-        env = dict(environ)
-        data = json.dumps(body, default=str).encode()
-        env["wsgi.input"] = io.BytesIO(data)
-        env["CONTENT_LENGTH"] = str(len(data))
-        env["HTTP_X_AMZ_TARGET"] = ECS_TARGET_PREFIX + operation
-        status, headers, payload = call_wsgi(self.app, env)
-        if not status.startswith("2"):
-            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-            headers.append(("Content-Length", str(len(payload))))
-            raise _MotoAnswer(status, headers, payload)
-        return json.loads(payload or b"{}")
-
-    def describe_service(self, environ: dict[str, Any], service: Any) -> dict:
-        found = self.moto(
-            environ,
-            "DescribeServices",
-            {"cluster": service.cluster_name, "services": [service.name], "include": ["TAGS"]},
-        )
-        return found["services"][0]
-
-    def describe_task(self, environ: dict[str, Any], task: Any) -> dict:
-        found = self.moto(
-            environ, "DescribeTasks", {"cluster": task.cluster_name, "tasks": [task.task_arn]}
-        )
-        return next(t for t in found["tasks"] if t["taskArn"] == task.task_arn)
 
     # -- recording, for snapshots --------------------------------------------------------------
     def _recordable(self, environ: dict[str, Any]) -> dict[str, Any] | None:
@@ -381,7 +305,7 @@ class EcsLayer(EcsOperations, FurtherOperations):
         # the service and region replace the signature: a snapshot holds no credential
         return {
             "kind": "wsgi",
-            "service": _service_of(environ),
+            "service": signing_name(environ),
             "region": region_of(environ),
             "method": method,
             "path": environ.get("PATH_INFO", "/"),
@@ -389,200 +313,3 @@ class EcsLayer(EcsOperations, FurtherOperations):
             "headers": recording.replay_headers(environ),
             "body": raw.decode("latin-1"),
         }
-
-
-def _install(layer: EcsLayer) -> None:
-    """Patch moto where the wire cannot reach: new tasks are born PROVISIONING, with ECS's id
-    format; placement."""
-    from moto.ecs import models
-
-    global _CURRENT
-    _CURRENT = layer
-    recording.install(layer)  # before the warm-up builds moto's backends: from their own seeds
-    placement.install()
-    service_linked_role.install()  # IAM's CreateServiceLinkedRole for ECS names it right
-    hold_moto_progression()
-    _fallback_dns_name()
-    if getattr(models.Task.__init__, "_ecskit", False):
-        return
-    original = models.Task.__init__
-
-    def __init__(self: Any, cluster: Any, task_definition: Any, *args: Any, **kwargs: Any) -> None:
-        original(self, cluster, task_definition, *args, **kwargs)
-        # ECS's task ids are 32 hex characters (moto's are UUIDs); the ARN is made from the id
-        self.id = self.id.replace("-", "")
-        if _CURRENT is not None:
-            _CURRENT.lifecycle.born(self, task_definition)
-
-    __init__._ecskit = True  # type: ignore[attr-defined]
-    models.Task.__init__ = __init__  # type: ignore[method-assign]
-
-
-_CURRENT: EcsLayer | None = None
-
-
-class _DnsFromIp:
-    """An ENI's private DNS name from its IP, as ECS reports it even without DNS hostnames.
-
-    moto 5.2.5 only sets `private_dns_name` in a VPC with DNS hostnames on, and its awsvpc task
-    crashes reading it otherwise. A non-data descriptor: moto's own value, when set, wins.
-    """
-
-    def __get__(self, eni: Any, owner: Any = None) -> Any:
-        if eni is None:
-            return self
-        from moto.ec2.utils import generate_dns_from_ip
-
-        return generate_dns_from_ip(eni.private_ip_address)
-
-
-def _fallback_dns_name() -> None:
-    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
-
-    if not isinstance(NetworkInterface.__dict__.get("private_dns_name"), _DnsFromIp):
-        NetworkInterface.private_dns_name = _DnsFromIp()  # type: ignore[attr-defined]
-
-
-def _log_groups(backend: Any) -> list[Any]:
-    return sorted(backend.groups.values(), key=lambda g: g.name)
-
-
-def _internal_failure(
-    environ: dict[str, Any], start_response: StartResponse, page: bytes
-) -> list[bytes]:
-    """moto's HTML 500 page as an AWS error (InternalFailure) in the request's protocol."""
-    text = " ".join(re.sub(rb"<[^>]+>", b" ", page).decode("utf-8", "replace").split())[:200]
-    target = environ.get("HTTP_X_AMZ_TARGET", "")
-    what = target.split(".")[-1] or environ.get("PATH_INFO", "")
-    message = f"The sandbox could not complete {what}: {text}"
-    return protocol_error(environ, start_response, "InternalFailure", message, 500)
-
-
-def protocol_error(
-    environ: dict[str, Any], start_response: StartResponse, code: str, message: str, status: int
-) -> list[bytes]:
-    """An AWS error in the protocol of the service called: JSON for JSON services (with
-    X-Amz-Target), else the query protocol's XML (EC2's own shape for EC2)."""
-    content = environ.get("CONTENT_TYPE", "")
-    if environ.get("HTTP_X_AMZ_TARGET") or "json" in content or "cbor" in content:
-        data = json.dumps({"__type": code, "message": message}).encode()
-        kind = "application/x-amz-json-1.1"
-    else:
-        escaped = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        if _service_of(environ) == "ec2":
-            data = (
-                f"<Response><Errors><Error><Code>{code}</Code><Message>{escaped}</Message>"
-                "</Error></Errors><RequestID>sandbox</RequestID></Response>"
-            ).encode()
-        else:
-            side = "Receiver" if status >= 500 else "Sender"
-            data = (
-                f"<ErrorResponse><Error><Type>{side}</Type><Code>{code}</Code>"
-                f"<Message>{escaped}</Message></Error><RequestId>sandbox</RequestId>"
-                "</ErrorResponse>"
-            ).encode()
-        kind = "text/xml"
-    reason = {400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}
-    start_response(
-        f"{status} {reason.get(status, 'Error')}",
-        [("Content-Type", kind), ("Content-Length", str(len(data))), ("x-amzn-ErrorType", code)],
-    )
-    return [data]
-
-
-def _service_of(environ: dict[str, Any]) -> str:
-    """The signing name of the service a request is for (its credential scope), or ''."""
-    match = _SERVICE.search(environ.get("HTTP_AUTHORIZATION", ""))
-    return match.group(1) if match else ""
-
-
-def region_of(environ: dict[str, Any]) -> str:
-    """The region a signed request is for (its credential scope), else us-east-1."""
-    match = _REGION.search(environ.get("HTTP_AUTHORIZATION", ""))
-    return match.group(1) if match else WARM_REGION
-
-
-# Query-protocol services by the name they sign with (credential scope) -> botocore's name.
-_QUERY_SIGNERS = {"ec2": "ec2", "iam": "iam", "elasticloadbalancing": "elbv2",
-                  "autoscaling": "autoscaling", "sts": "sts"}  # fmt: skip
-
-
-def check_other_service(environ: dict[str, Any], target: str) -> None:
-    """A request for a service other than ECS, checked against its model before moto."""
-    known_region(environ)
-    if environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD"):
-        return
-    prefix, _, operation = target.partition(".")
-    service = request_check.services_by_target().get(prefix)
-    if service is not None:
-        body = request_check.read_json(read_body(environ))
-        request_check.check(service, operation, body)
-        return
-    signer = _QUERY_SIGNERS.get(_service_of(environ))
-    if signer is not None and not target:
-        request_check.check_query(signer, read_body(environ), environ.get("QUERY_STRING", ""))
-
-
-class RegionError(request_check.RequestError):
-    """The request is signed for a region that does not exist."""
-
-
-@functools.cache
-def _regions() -> frozenset[str]:
-    import botocore.session
-
-    session = botocore.session.get_session()
-    found: set[str] = set()
-    for partition in session.get_available_partitions():
-        found.update(session.get_available_regions("ecs", partition_name=partition))
-    return frozenset(found)
-
-
-def known_region(environ: dict[str, Any]) -> str:
-    """The request's region if AWS has it (botocore's endpoint data), else RegionError.
-
-    AWS refuses a signature scoped to a region that does not exist; moto would crash on it.
-    """
-    region = region_of(environ)
-    if region not in _regions():
-        close = difflib.get_close_matches(region, sorted(_regions()), n=1)
-        hint = f"Did you mean {close[0]!r}?" if close else ""
-        # JSON services answer InvalidSignatureException (400); query services
-        # SignatureDoesNotMatch (403) (docs/sandbox-errors.md, question 9)
-        json_call = bool(environ.get("HTTP_X_AMZ_TARGET"))
-        raise RegionError(
-            "InvalidSignatureException" if json_call else "SignatureDoesNotMatch",
-            f"Credential should be scoped to a valid region, not {region!r}. {hint}".strip(),
-            400 if json_call else 403,
-        )
-    return region
-
-
-def read_body(environ: dict[str, Any]) -> bytes:
-    """Read the request body and put it back, so moto can still read it."""
-    try:
-        length = max(int(environ.get("CONTENT_LENGTH") or 0), 0)
-    except ValueError:  # a Content-Length that is not a number: read nothing
-        length = 0
-    body = environ["wsgi.input"].read(length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    return body
-
-
-def json_response(
-    start_response: StartResponse, status: int, payload: dict[str, Any]
-) -> list[bytes]:
-    data = json.dumps(payload, default=str).encode()
-    reason = {200: "OK", 400: "Bad Request", 500: "Internal Server Error"}.get(status, "")
-    start_response(
-        f"{status} {reason}",
-        [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))],
-    )
-    return [data]
-
-
-def ecs_error(
-    start_response: StartResponse, code: str, message: str, status: int = 400
-) -> list[bytes]:
-    """An ECS error as ECS sends it: boto3 raises `client.exceptions.<code>`."""
-    return json_response(start_response, status, {"__type": code, "message": message})
