@@ -27,7 +27,7 @@ from .express_wire import MotoClient
 
 
 def _client(layer: Any, environ: dict[str, Any]) -> MotoClient:
-    from .layer import WARM_ACCOUNT, region_of
+    from .wire import WARM_ACCOUNT, region_of
 
     return MotoClient(layer.app, region_of(environ), WARM_ACCOUNT)
 

@@ -60,7 +60,7 @@ class ServiceLoad:
         """Check and keep a load (`Sandbox.load`); recorded so snapshots replay it."""
         from moto.ecs.models import ecs_backends
 
-        from .layer import WARM_ACCOUNT
+        from .wire import WARM_ACCOUNT
 
         found = ecs_backends[WARM_ACCOUNT][region].services.get(f"{cluster}:{service}")
         if found is None or found.status != "ACTIVE":

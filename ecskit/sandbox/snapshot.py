@@ -123,7 +123,7 @@ def _replay(layer: Any, number: int, event: dict[str, Any]) -> None:
 
 
 def _replay_ecs(layer: Any, event: dict[str, Any]) -> None:
-    from .layer import ECS_TARGET_PREFIX
+    from .wire import ECS_TARGET_PREFIX
 
     op = event["op"]
     data = json.dumps(event["body"]).encode()

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from ecskit.inventory import snapshot
 from ecskit.sandbox import tuning
-from ecskit.sandbox.layer import WARM_ACCOUNT
+from ecskit.sandbox.wire import WARM_ACCOUNT
 
 
 @pytest.fixture
