@@ -73,6 +73,10 @@ def permission_error(task: Any, definition: Any, role_arn: str) -> str | None:
             failure = _secret_denied(role, str(secret.get("valueFrom") or ""), who, task)
             if failure:
                 return failure
+    for container in containers:
+        failure = _registry_denied(role, registry_secret(container), who, task)
+        if failure:
+            return failure
     if managed_by_ecs:
         for container in containers:
             match = _ECR.match(str(container.get("image") or ""))
@@ -123,6 +127,72 @@ def _secret_denied(role: Any, value_from: str, who: str, task: Any) -> str | Non
         # a customer key the role may not use: https://github.com/GiamPy5/terraform-aws-directus/issues/10
         return (
             prefix
+            + "AccessDeniedException: Access to KMS is not allowed status code: 400, "
+            + f"request id: {uuid.uuid4()}"
+        )
+    return None
+
+
+# -- private registry credentials ----------------------------------------------------------------
+# private-auth.html: the execution role needs secretsmanager:GetSecretValue on the secret, and
+# kms:Decrypt "only if your key uses a custom KMS key and not the default key"
+# (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html#private-auth-iam).
+# The agent stops the task with Secrets Manager's error wrapped in its own words, "asm fetching
+# secret from the service for <credentialsParameter>: ..." (aws/amazon-ecs-agent agent/asm/asm.go,
+# set as the task's reason by agent/taskresource/asmauth/asmauth.go); a public write-up quotes a
+# Fargate task stopped so, capitalised: "Asm fetching secret from the service for arn:...:
+# AccessDeniedException: User: ...assumed-role/ecsTaskExecutionRole/... is not authorized to
+# perform: secretsmanager:GetSecretValue on resource: arn:... status code: 400, request id: ...".
+REGISTRY_AUTH = "Asm fetching secret from the service for "
+
+
+def registry_secret(container: dict[str, Any]) -> str:
+    """The container's repositoryCredentials.credentialsParameter ("" when it has none)."""
+    credentials = container.get("repositoryCredentials")
+    if not isinstance(credentials, dict):
+        return ""
+    return str(credentials.get("credentialsParameter") or "").strip()
+
+
+def secret_arn(task: Any, value: str) -> str:
+    """The secret's ARN from an ARN or a name (a name is looked up in the task's Region)."""
+    from moto.secretsmanager.models import secretsmanager_backends
+
+    account, region = task._account_id, task.region_name
+    if value.startswith("arn:"):
+        parts = value.split(":")
+        region, account = [*parts, "", "", "", "", ""][3:5]
+    try:  # a partial ARN (no random suffix) or a name finds the secret's own ARN
+        return str(secretsmanager_backends[account][region].secrets[value].arn)
+    except Exception:  # not found: the ARN as given, or the one a secret of that name would have
+        if value.startswith("arn:"):
+            return ":".join(value.split(":")[:7])
+        return f"arn:aws:secretsmanager:{region}:{account}:secret:{value}"
+
+
+def find_secret(task: Any, value: str) -> Any:
+    """The sandbox's secret that an ARN (full or partial) or a name stands for, or None."""
+    from moto.secretsmanager.models import secretsmanager_backends
+
+    arn = secret_arn(task, value)
+    parts = arn.split(":")
+    try:
+        return secretsmanager_backends[parts[4]][parts[3]].secrets.get(arn)
+    except Exception:  # a Region moto does not know
+        return None
+
+
+def _registry_denied(role: Any, value: str, who: str, task: Any) -> str | None:
+    if not value:
+        return None
+    arn = secret_arn(task, value)
+    head = f"{REGISTRY_AUTH}{value}: "
+    if not allows(role, "secretsmanager:GetSecretValue", arn):
+        return head + _denied(who, "secretsmanager:GetSecretValue", arn)
+    key = _secret_key(task, arn)
+    if key and not allows(role, "kms:Decrypt", key):
+        return (
+            head
             + "AccessDeniedException: Access to KMS is not allowed status code: 400, "
             + f"request id: {uuid.uuid4()}"
         )

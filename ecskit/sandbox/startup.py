@@ -13,7 +13,7 @@ import re
 import uuid
 from typing import Any
 
-from .execution_role import permission_error
+from .execution_role import REGISTRY_AUTH, find_secret, permission_error, registry_secret
 from .network_path import network_error
 
 _ECR_IMAGE = re.compile(
@@ -33,6 +33,7 @@ def startup_error(task: Any) -> str | None:
         network_error(task, containers)
         or (permission_error(task, definition, role) if role else None)
         or secrets_error(task, containers)
+        or registry_auth_error(task, containers)
         or pull_error(task)
         or log_group_error(task, containers)
     )
@@ -48,6 +49,45 @@ def secrets_error(task: Any, containers: list[dict[str, Any]]) -> str | None:
                     return _missing_secret(value_from)
             elif not _parameter_exists(task, value_from):
                 return _missing_parameter(value_from)
+    return None
+
+
+def registry_auth_error(task: Any, containers: list[dict[str, Any]]) -> str | None:
+    """A container's private registry credentials secret that is missing or not a
+    {"username", "password"} JSON document (the shape private-auth.html asks for:
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html#private-auth-enable).
+
+    The agent's own words for each case (aws/amazon-ecs-agent agent/asm/asm.go,
+    GetDockerAuthFromASM and extractASMValue), after "asm fetching secret from the service for
+    <id>: " when Secrets Manager refuses; the ResourceNotFoundException text is Secrets
+    Manager's (https://github.com/brentley/ecsworkshop/pull/151). The stopped task's
+    capitalised "Asm ..." is as a public write-up quotes it (execution_role.REGISTRY_AUTH)."""
+    import json
+
+    for container in containers:
+        value = registry_secret(container)
+        if not value:
+            continue
+        secret = find_secret(task, value)
+        if secret is None or getattr(secret, "deleted_date", None):
+            return (
+                f"{REGISTRY_AUTH}{value}: ResourceNotFoundException: Secrets Manager can't find "
+                f"the specified secret. status code: 400, request id: {uuid.uuid4()}"
+            )
+        text = str(getattr(secret, "secret_string", "") or "")
+        if not text:
+            return "Asm fetching authorization data: empty secrets value"
+        try:
+            document = json.loads(text)
+        except ValueError:
+            document = None
+        if not isinstance(document, dict):
+            return (
+                "Asm fetching authorization data: unable to unmarshal secret value, invalid schema"
+            )
+        for field in ("username", "password"):
+            if not document.get(field):
+                return f"Asm fetching {field}: AuthorizationData is malformed, empty field"
     return None
 
 
