@@ -17,38 +17,12 @@ from ._containers import ContainerEditor
 from ._fields import Field, offer
 from ._form import Form
 from ._loaded_values import LoadedValues
+from ._log_groups import AccountLogGroups
 from ._revision_request import registered_request
+from ._task_choices import HOST_PORT_MODES, LAUNCH_TYPES, NETWORK_MODES, PLATFORMS
+from ._task_roles import TaskRoles
 from ._task_size import TaskSize
 
-LAUNCH_TYPES = [
-    ("AWS Fargate", "FARGATE"),
-    ("Amazon EC2 instances", "EC2"),
-    ("External instances (ECS Anywhere)", "EXTERNAL"),
-]
-PLATFORMS = [
-    ("Linux/X86_64", ("LINUX", "X86_64")),
-    ("Linux/ARM64", ("LINUX", "ARM64")),
-    ("Windows Server 2022 Full/X86_64", ("WINDOWS_SERVER_2022_FULL", "X86_64")),
-    ("Windows Server 2022 Core/X86_64", ("WINDOWS_SERVER_2022_CORE", "X86_64")),
-    ("Windows Server 2019 Full/X86_64", ("WINDOWS_SERVER_2019_FULL", "X86_64")),
-    ("Windows Server 2019 Core/X86_64", ("WINDOWS_SERVER_2019_CORE", "X86_64")),
-    ("Windows Server 2016 Full/X86_64", ("WINDOWS_SERVER_2016_FULL", "X86_64")),
-    ("Windows Server 2004 Core/X86_64", ("WINDOWS_SERVER_2004_CORE", "X86_64")),
-    ("Windows Server 20H2 Core/X86_64", ("WINDOWS_SERVER_20H2_CORE", "X86_64")),
-]
-# The console's one-line explanation of each network mode ("" = Windows' default: no networkMode).
-NETWORK_MODES = {
-    "awsvpc": "Each task gets its own elastic network interface (ENI); services and tasks then "
-    "need subnets, security groups and a public-IP choice. Required on Fargate.",
-    "bridge": "Docker's built-in virtual network inside each EC2 instance; container ports map "
-    "to static or dynamic host ports.",
-    "host": "Containers use the instance's network directly: one copy of the task per instance "
-    "when ports are mapped.",
-    "none": "No external network connectivity.",
-    "": "Windows' default: Docker's built-in virtual network on Windows (no networkMode sent).",
-}
-# Where a port mapping may name its own host port (awsvpc and host use the container port).
-HOST_PORT_MODES = ("bridge", "")
 # Keys the form shows; other keys of a loaded body are kept as they were.
 SHOWN_KEYS = (
     "family",
@@ -61,12 +35,6 @@ SHOWN_KEYS = (
     "executionRoleArn",
     "containerDefinitions",
 )
-
-
-def _rules() -> Any:
-    from .. import rules
-
-    return rules
 
 
 def request_body(described: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +67,7 @@ class TaskDefinitionForm(Form):
         self.extra: dict[str, Any] = {}
         self.containers: list[ContainerEditor] = []
         self.loaded = LoadedValues()
-        self._log_groups: dict[str, bool] = {}
+        self.log_groups = AccountLogGroups(self)
         self.registered = ""
         self._family_before = ""
 
@@ -110,17 +78,9 @@ class TaskDefinitionForm(Form):
         self.size = TaskSize()
         self.fargate_cpu, self.fargate_memory = self.size.fargate_cpu, self.size.fargate_memory
         self.ec2_cpu, self.ec2_memory = self.size.ec2_cpu, self.size.ec2_memory
-        self.task_role = widgets.Dropdown(options=[("None", "")], value="")
-        self.execution_role = widgets.Dropdown(options=[("None", "")], value="")
-        self.create_role = widgets.Button(
-            description="Create ecsTaskExecutionRole", layout={"width": "auto"}
-        )
-        self.create_role.add_class("ecskit-create-execution-role")
-        self.create_role.on_click(self._on_create_role)
-        self.refresh_roles_button = widgets.Button(description="↻", tooltip="Reload roles")
-        self.refresh_roles_button.layout.width = "40px"
-        self.refresh_roles_button.on_click(lambda _: self.refresh_roles())
-        self.role_message = widgets.HTML()
+        self.roles = TaskRoles(self)
+        self.task_role, self.execution_role = self.roles.task_role, self.roles.execution_role
+        self.create_role, self.role_message = self.roles.create_role, self.roles.message
         self.add_container_button = widgets.Button(description="Add container")
         self.add_container_button.add_class("ecskit-add-container")
         self.add_container_button.on_click(lambda _: self.add_container())
@@ -152,21 +112,7 @@ class TaskDefinitionForm(Form):
             Field("networkMode", self.network_mode, label="Network mode", name="network-mode"),
             Field("cpu", self.size.cpu_box, label="Task CPU", name="cpu"),
             Field("memory", self.size.memory_box, label="Task memory", name="memory"),
-            Field(
-                "taskRoleArn",
-                self.task_role,
-                label="Task role",
-                help="The role your containers' code uses to call AWS APIs.",
-                name="task-role",
-            ),
-            Field(
-                "executionRoleArn",
-                self.execution_role,
-                label="Task execution role",
-                help="Lets ECS pull private images and send awslogs logs for you.",
-                name="execution-role",
-                extra=[self.create_role, self.refresh_roles_button],
-            ),
+            *self.roles.fields,
             Field("containerDefinitions", None, name="containers"),
         ]
         self.fields = list(self.static_fields)
@@ -206,9 +152,7 @@ class TaskDefinitionForm(Form):
             self._cpu_changed()
             if body is None or self.load_given(body):  # refused: a fresh form, the body to fix
                 self.add_container()
-                # as the console does: the standard execution role, when the account has it
-                standard = dict(self.execution_role.options).get(ops.EXECUTION_ROLE_NAME, "")
-                self.execution_role.value = standard
+                self.roles.choose_standard()
 
     # --- construction from what exists ---------------------------------------------------
 
@@ -243,7 +187,9 @@ class TaskDefinitionForm(Form):
             self._family_before = family
 
     def _launch_changed(self, _: Any = None) -> None:
-        modes = list(_rules().network_modes_for(self.launch_type.value))
+        from ..rules import network_modes_for  # on first use: `import ecskit` stays light
+
+        modes = list(network_modes_for(self.launch_type.value))
         if self.windows and self.launch_type.value != "FARGATE" and "" not in modes:
             modes.append("")
         current = self.network_mode.value
@@ -295,39 +241,9 @@ class TaskDefinitionForm(Form):
         self.containers.insert(target, self.containers.pop(index))
         self._render()
 
-    # --- roles ---------------------------------------------------------------------------
-
     def refresh_roles(self) -> None:
         """Fill both role lists from the account's roles that trust ecs-tasks.amazonaws.com."""
-        try:
-            roles = console.task_roles(self.session)
-        except ops.OpError as error:
-            self.role_message.value = f'<span class="ecskit-error">{escape(error.message)}</span>'
-            roles = []
-        options = [("None", "")] + [(role["name"], role["arn"]) for role in roles]
-        with self.holding():
-            for dropdown in (self.task_role, self.execution_role):
-                current = dropdown.value
-                known = [value for _, value in options]
-                extra = [(console.resource_name(current), current)] if current not in known else []
-                dropdown.options = options + extra
-                dropdown.value = current
-
-    def _on_create_role(self, _: Any) -> None:
-        try:
-            arn = ops.create_task_execution_role(self.session)
-        except ops.OpError as error:
-            self.role_message.value = f'<span class="ecskit-error">{escape(error.message)}</span>'
-            return
-        self.role_message.value = f"Created or found <code>{escape(arn)}</code>."
-        self.refresh_roles()
-        self.execution_role.value = arn
-
-    def _set_role(self, dropdown: widgets.Dropdown, arn: str) -> None:
-        known = [value for _, value in dropdown.options]
-        if arn and arn not in known:
-            dropdown.options = [*dropdown.options, (console.resource_name(arn), arn)]
-        dropdown.value = arn
+        self.roles.refresh()
 
     # --- the request ---------------------------------------------------------------------
 
@@ -355,10 +271,7 @@ class TaskDefinitionForm(Form):
             body["cpu"] = cpu
         if memory is not None:
             body["memory"] = memory
-        if self.task_role.value:
-            body["taskRoleArn"] = self.task_role.value
-        if self.execution_role.value:
-            body["executionRoleArn"] = self.execution_role.value
+        self.roles.build(body)
         host_allowed = (self.network_mode.value or "") in HOST_PORT_MODES
         body["containerDefinitions"] = [editor.build(host_allowed) for editor in self.containers]
         body.update(self.extra)
@@ -410,8 +323,7 @@ class TaskDefinitionForm(Form):
             offer(self.network_mode, mode, mode)
             cpu, memory = str(body.get("cpu", "")), str(body.get("memory", ""))
             self.size.fill(cpu, memory, self.fargate)
-            self._set_role(self.task_role, str(body.get("taskRoleArn", "")))
-            self._set_role(self.execution_role, str(body.get("executionRoleArn", "")))
+            self.roles.fill(body)
             self.containers = []
             for container in body.get("containerDefinitions") or []:
                 self.containers.append(ContainerEditor(self, container))
@@ -423,22 +335,12 @@ class TaskDefinitionForm(Form):
 
     def log_group_exists(self, name: str) -> bool:
         """Whether the account has the log group `name` (read once a name; unknown: False)."""
-        if not name:
-            return False
-        if name not in self._log_groups:
-            logs = self.session.logs
-
-            def found() -> bool:
-                pages = logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=name)
-                return any(g["logGroupName"] == name for page in pages for g in page["logGroups"])
-
-            self._log_groups[name] = bool(self.read(found, False, f"read the log group {name}"))
-        return self._log_groups[name]
+        return self.log_groups.exists(name)
 
     def send_request(self, body: dict[str, Any]) -> Any:
         # ops makes the groups once the body passes the rules, and removes them if ECS refuses
         groups = sorted({group for e in self.containers if (group := e.log_group_to_create())})
-        self._log_groups = {}  # what register makes exists afterwards
+        self.log_groups.forget()  # what register makes exists afterwards
         return ops.register_task_definition(self.session, body, create_log_groups=groups)
 
     def done(self, answer: Any) -> str:

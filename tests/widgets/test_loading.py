@@ -15,6 +15,7 @@ from ecskit.widgets import (
     TaskDefinitionForm,
     UpdateServiceForm,
 )
+from ecskit.widgets._task_roles import TaskRoles
 
 
 def _filled(session) -> TaskDefinitionForm:
@@ -129,7 +130,7 @@ def test_a_fill_that_fails_midway_puts_every_input_back(session, monkeypatch):
         raise TraitError("the role list cannot take it")
 
     # fails after the family, launch type and network mode were already changed
-    monkeypatch.setattr(TaskDefinitionForm, "_set_role", broken)
+    monkeypatch.setattr(TaskRoles, "set", broken)
     body = {
         "family": "other",
         "requiresCompatibilities": ["EC2"],

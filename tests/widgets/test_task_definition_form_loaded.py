@@ -12,6 +12,7 @@ from traitlets import TraitError
 from ecskit import ops
 from ecskit.widgets import TaskDefinitionForm
 from ecskit.widgets._revision_request import registered_request, response_only
+from ecskit.widgets._task_roles import TaskRoles
 
 ROLE = "arn:aws:iam::123456789012:role/somewhere-else"
 CONTAINER = {"name": "web", "image": "nginx"}
@@ -200,6 +201,6 @@ def test_a_failed_load_leaves_the_earlier_loaded_body_in_force(session, monkeypa
     def broken(*_args):
         raise TraitError("the role list cannot take it")
 
-    monkeypatch.setattr(TaskDefinitionForm, "_set_role", broken)
+    monkeypatch.setattr(TaskRoles, "set", broken)
     assert form.load(_task(family="other", cpu="1024", memory="2048"))  # refused midway
     assert form.body == body
