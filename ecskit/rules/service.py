@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import docs, strategy
+from .fargate import FARGATE_LOG_DRIVERS
 from .fields import NAME, as_dict, as_int, as_list, as_str, dicts, platform_version, strings
 from .problem import ERROR, WARNING, Problem, rule
 from .sizes import FARGATE_MIN_PLATFORM, cpu_label, parse_cpu
-from .task_definition import FARGATE_LOG_DRIVERS
 from .task_facts import container_ports, log_driver
 
 SV = ("service", "update-service")

@@ -1,21 +1,18 @@
-"""Task-level rules of a task definition: names, size, network mode, platform, Fargate, roles."""
+"""Task-level rules of a task definition: names, size, network mode, platform, roles.
+
+Fargate's sizes, log drivers and ephemeral storage are in fargate.py; parameters Windows or
+Fargate do not support in unsupported_parameters.py. `run` checks them all, in this order.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from . import docs
-from .fields import NAME, TD, as_dict, as_int, as_list, as_str, dicts, strings
+from . import docs, fargate, unsupported_parameters
+from .fields import NAME, TD, as_dict, as_list, as_str
 from .problem import ERROR, Problem, rule
-from .sizes import (
-    EC2_TASK_CPU_RANGE,
-    FARGATE_SIZES,
-    FARGATE_WINDOWS_MIN_CPU,
-    cpu_label,
-    memory_label,
-)
-from .task_facts import Checks, TaskFacts, log_driver
+from .sizes import EC2_TASK_CPU_RANGE
+from .task_facts import Checks, TaskFacts
 
 ECR_PRIVATE = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
 
@@ -46,28 +43,6 @@ MEMORY_FORMAT = rule(
     TD,
     'Task memory is MiB ("2048") or GB ("2GB").',
     docs.TASK_DEFINITION,
-)
-FARGATE_SIZE_REQUIRED = rule(
-    "fargate.size-required",
-    ERROR,
-    TD,
-    "A Fargate task definition sets both task cpu and task memory.",
-    docs.FARGATE_SIZE,
-)
-FARGATE_CPU_MEMORY = rule(
-    "fargate.cpu-memory",
-    ERROR,
-    TD,
-    "Fargate takes only the documented CPU/memory pairs (.25 vCPU: 0.5-2 GB ... 16 vCPU: "
-    "32-120 GB).",
-    docs.FARGATE_SIZE,
-)
-FARGATE_WINDOWS_CPU = rule(
-    "fargate.windows-cpu",
-    ERROR,
-    TD,
-    "Windows containers on Fargate need at least 1 vCPU.",
-    docs.FARGATE,
 )
 EC2_TASK_SIZE = rule(
     "ec2.task-size",
@@ -104,37 +79,6 @@ ARM64 = rule(
     TD,
     "The ARM64 CPU architecture is for Linux tasks only.",
     docs.RUNTIME_PLATFORM,
-)
-WINDOWS_UNSUPPORTED = rule(
-    "platform.windows-unsupported",
-    ERROR,
-    TD,
-    "Parameters Windows containers do not support (privileged, linuxParameters, "
-    "readonlyRootFilesystem, ulimits, disableNetworking, user, dnsServers, dnsSearchDomains, "
-    "extraHosts, systemControls, pidMode, ipcMode).",
-    docs.WINDOWS_TASK_DEFINITIONS,
-)
-FARGATE_UNSUPPORTED = rule(
-    "fargate.unsupported",
-    ERROR,
-    TD,
-    "Parameters Fargate does not support (privileged, links, devices, host volumes with a "
-    "sourcePath, Docker volumes, placement constraints, ipcMode, host pidMode, GPUs...).",
-    docs.FARGATE,
-)
-FARGATE_LOG_DRIVER = rule(
-    "fargate.log-driver",
-    ERROR,
-    TD,
-    "On Fargate the log driver is awslogs, splunk or awsfirelens.",
-    docs.LOG_CONFIGURATION,
-)
-EPHEMERAL = rule(
-    "fargate.ephemeral-storage",
-    ERROR,
-    TD,
-    "ephemeralStorage is for Fargate tasks only, 21 to 200 GiB.",
-    docs.EPHEMERAL_STORAGE,
 )
 EXECUTION_ROLE = rule(
     "execution-role.required",
@@ -204,7 +148,7 @@ def size(facts: TaskFacts, out: list[Problem]) -> None:
             )
         )
     if facts.fargate:
-        _fargate_size(facts, cpu_given, memory_given, out)
+        fargate.fargate_size(facts, cpu_given, memory_given, out)
     elif facts.cpu is not None:
         low, high = EC2_TASK_CPU_RANGE
         if not low <= facts.cpu <= high:
@@ -215,44 +159,6 @@ def size(facts: TaskFacts, out: list[Problem]) -> None:
                     "choose a value in that range or leave cpu out.",
                 )
             )
-
-
-def _fargate_size(
-    facts: TaskFacts, cpu_given: bool, memory_given: bool, out: list[Problem]
-) -> None:
-    for name, given in (("cpu", cpu_given), ("memory", memory_given)):
-        if not given:
-            out.append(
-                FARGATE_SIZE_REQUIRED.at(
-                    name, f"Fargate needs the task {name}: choose a CPU and memory pair."
-                )
-            )
-    cpu, memory = facts.cpu, facts.memory
-    if cpu is None:
-        return
-    if cpu not in FARGATE_SIZES:
-        sizes = ", ".join(cpu_label(c) for c in FARGATE_SIZES)
-        out.append(
-            FARGATE_CPU_MEMORY.at(
-                "cpu", f"Fargate does not offer {cpu} CPU units: choose one of {sizes}."
-            )
-        )
-    elif memory is not None and memory not in FARGATE_SIZES[cpu]:
-        options = FARGATE_SIZES[cpu]
-        out.append(
-            FARGATE_CPU_MEMORY.at(
-                "memory",
-                f"With {cpu_label(cpu)} Fargate takes {memory_label(options[0])} to "
-                f"{memory_label(options[-1])} ({', '.join(str(m) for m in options)} MiB), "
-                f"not {memory} MiB: choose one of those or another CPU.",
-            )
-        )
-    if facts.windows and cpu < FARGATE_WINDOWS_MIN_CPU:
-        out.append(
-            FARGATE_WINDOWS_CPU.at(
-                "cpu", f"Windows containers on Fargate need at least 1 vCPU, not {cpu_label(cpu)}."
-            )
-        )
 
 
 @check
@@ -293,143 +199,11 @@ def runtime_platform(facts: TaskFacts, out: list[Problem]) -> None:
         )
 
 
-def _present(value: Any) -> bool:
-    return value not in (None, False, [], {}, "")
-
-
-# Each: "This parameter is not supported for Windows containers." in botocore's
-# ContainerDefinition documentation (links and extraHosts: "isn't supported for Windows").
-_WINDOWS_UNSUPPORTED = (
-    "privileged",
-    "linuxParameters",
-    "readonlyRootFilesystem",
-    "ulimits",
-    "disableNetworking",
-    "user",
-    "dnsServers",
-    "dnsSearchDomains",
-    "extraHosts",
-    "systemControls",
-)
-
-
-@check
-def windows_unsupported(facts: TaskFacts, out: list[Problem]) -> None:
-    if not facts.windows:
-        return
-    # pidMode and ipcMode: "not supported for Windows containers" (RegisterTaskDefinition's docs)
-    for name in ("pidMode", "ipcMode"):
-        if _present(facts.body.get(name)):
-            out.append(
-                WINDOWS_UNSUPPORTED.at(
-                    name, f"Windows containers do not support {name}: remove it."
-                )
-            )
-    for index, container in facts.containers:
-        for name in _WINDOWS_UNSUPPORTED:
-            if _present(container.get(name)):
-                out.append(
-                    WINDOWS_UNSUPPORTED.at(
-                        f"containerDefinitions[{index}].{name}",
-                        f"Windows containers do not support {name}: remove it.",
-                    )
-                )
-
-
-_FARGATE_CONTAINER_FIELDS = (
-    "disableNetworking",
-    "dnsSearchDomains",
-    "dnsServers",
-    "dockerSecurityOptions",
-    "extraHosts",
-    "links",
-    "privileged",
-)
-_FARGATE_LINUX_FIELDS = ("devices", "sharedMemorySize", "tmpfs", "maxSwap", "swappiness")
-
-
-@check
-def fargate_unsupported(facts: TaskFacts, out: list[Problem]) -> None:
-    if not facts.fargate:
-        return
-    body = facts.body
-
-    def say(path: str, what: str) -> None:
-        out.append(FARGATE_UNSUPPORTED.at(path, f"Fargate does not support {what}: remove it."))
-
-    for name in ("ipcMode", "placementConstraints", "inferenceAccelerators"):
-        if _present(body.get(name)):
-            say(name, name)
-    if body.get("pidMode") == "host":
-        say("pidMode", 'pidMode "host" (only "task")')
-    for index, volume in dicts(body.get("volumes")):
-        if _present(volume.get("dockerVolumeConfiguration")):
-            say(f"volumes[{index}].dockerVolumeConfiguration", "Docker volumes")
-        if _present(as_dict(volume.get("host")).get("sourcePath")):
-            say(f"volumes[{index}].host.sourcePath", "host volumes with a sourcePath")
-    for index, container in facts.containers:
-        at = f"containerDefinitions[{index}]"
-        for name in _FARGATE_CONTAINER_FIELDS:
-            if _present(container.get(name)):
-                say(f"{at}.{name}", name)
-        linux = as_dict(container.get("linuxParameters"))
-        for name in _FARGATE_LINUX_FIELDS:
-            if _present(linux.get(name)):
-                say(f"{at}.linuxParameters.{name}", f"linuxParameters.{name}")
-        added = strings(as_dict(linux.get("capabilities")).get("add"))
-        for position, capability in enumerate(added):
-            # "Tasks launched on Fargate only support adding the SYS_PTRACE kernel capability."
-            # (botocore's KernelCapabilities.add documentation)
-            if capability != "SYS_PTRACE":
-                say(
-                    f"{at}.linuxParameters.capabilities.add[{position}]",
-                    f"adding {capability} (only SYS_PTRACE)",
-                )
-        for position, requirement in dicts(container.get("resourceRequirements")):
-            if requirement.get("type") == "GPU":
-                say(f"{at}.resourceRequirements[{position}]", "GPUs")
-
-
-@check
-def fargate_log_driver(facts: TaskFacts, out: list[Problem]) -> None:
-    if not facts.fargate:
-        return
-    for index, container in facts.containers:
-        driver = log_driver(container)
-        if driver and driver not in FARGATE_LOG_DRIVERS:
-            out.append(
-                FARGATE_LOG_DRIVER.at(
-                    f"containerDefinitions[{index}].logConfiguration.logDriver",
-                    f"Fargate does not support the {driver} log driver: use awslogs, splunk or "
-                    "awsfirelens.",
-                )
-            )
-
-
-FARGATE_LOG_DRIVERS = ("awslogs", "splunk", "awsfirelens")
-
-
-@check
-def ephemeral_storage(facts: TaskFacts, out: list[Problem]) -> None:
-    storage = facts.body.get("ephemeralStorage")
-    if not isinstance(storage, dict):
-        return
-    if not facts.fargate:
-        out.append(
-            EPHEMERAL.at(
-                "ephemeralStorage",
-                "ephemeralStorage is for Fargate tasks only: add FARGATE to "
-                "requiresCompatibilities or remove it.",
-            )
-        )
-    size = as_int(storage.get("sizeInGiB"))
-    if size is not None and not 21 <= size <= 200:
-        out.append(
-            EPHEMERAL.at(
-                "ephemeralStorage.sizeInGiB",
-                f"ephemeralStorage.sizeInGiB is 21 to 200, not {size}.",
-            )
-        )
+# checked here in the order they were written before (problems come out in this order)
+check(unsupported_parameters.windows_unsupported)
+check(unsupported_parameters.fargate_unsupported)
+check(fargate.fargate_log_driver)
+check(fargate.ephemeral_storage)
 
 
 @check
