@@ -8,6 +8,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ._container_lifecycle import KEYS as LIFECYCLE_KEYS
+from ._container_lifecycle import ContainerLifecycle
 from ._fields import Field, slug
 from ._loaded_values import LoadedValues
 from ._port_mappings import PortMappingRow, small_button, text_input
@@ -16,7 +18,7 @@ from ._port_mappings import PortMappingRow, small_button, text_input
 SHOWN_KEYS = (
     "name",
     "image",
-    "essential",
+    *LIFECYCLE_KEYS,
     "command",
     "entryPoint",
     "portMappings",
@@ -49,9 +51,8 @@ class ContainerEditor:
             "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-app:36",
             "460px",
         )
-        self.essential = widgets.Checkbox(
-            value=bool(container.get("essential", True)), indent=False
-        )
+        self.lifecycle = ContainerLifecycle(form, container)
+        self.essential = self.lifecycle.essential
         self.command = text_input(
             _join(container.get("command")), "/usr/local/my-app/entrypoint.sh"
         )
@@ -117,7 +118,6 @@ class ContainerEditor:
             help="e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-app:36 (36 is its tag)",
             name="image",
         )
-        self.f_essential = Field("", self.essential, label="Essential", name="essential")
         self.f_command = Field(
             "",
             self.command,
@@ -170,7 +170,6 @@ class ContainerEditor:
         form.watch(
             self.name,
             self.image,
-            self.essential,
             self.command,
             self.entry_point,
             self.environment,
@@ -191,7 +190,7 @@ class ContainerEditor:
         for field, key in (
             (self.f_name, "name"),
             (self.f_image, "image"),
-            (self.f_essential, "essential"),
+            *zip(self.lifecycle.fields, LIFECYCLE_KEYS, strict=True),
             (self.f_command, "command"),
             (self.f_entry, "entryPoint"),
             (self.f_ports, "portMappings"),
@@ -222,7 +221,7 @@ class ContainerEditor:
             self.anchor.box,
             self.f_name.box,
             self.f_image.box,
-            self.f_essential.box,
+            *(field.box for field in self.lifecycle.fields),
             self.f_command.box,
             self.f_entry.box,
             self.f_ports.box,
@@ -236,7 +235,7 @@ class ContainerEditor:
             self.anchor,
             self.f_name,
             self.f_image,
-            self.f_essential,
+            *self.lifecycle.fields,
             self.f_command,
             self.f_entry,
             self.f_ports,
@@ -294,8 +293,8 @@ class ContainerEditor:
         body: dict[str, Any] = {
             "name": self.name.value.strip(),
             "image": self.image.value.strip(),
-            "essential": bool(self.essential.value),
         }
+        self.lifecycle.build(self.path, body)
         for key, widget, label in (
             ("command", self.command, "Command"),
             ("entryPoint", self.entry_point, "Entry point"),
@@ -350,7 +349,7 @@ class ContainerEditor:
         shown = {
             "name": self.name.value,
             "image": self.image.value,
-            "essential": self.essential.value,
+            **self.lifecycle.shown(),
             "command": self.command.value,
             "entryPoint": self.entry_point.value,
             # a port's host port is sent or not by the network mode
