@@ -14,7 +14,8 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from .ops import OpError, plain_errors, service_role, trust_policy
+from .errors import OpError, plain_errors
+from .roles import service_role, trust_policy
 
 ANYWHERE_ROLE_NAME = "ecsAnywhereRole"
 ANYWHERE_ROLE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"

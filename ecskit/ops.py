@@ -11,7 +11,6 @@ traceback — with `.message` a beginner can act on, `.code` (AWS's error code) 
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -23,42 +22,23 @@ from . import console
 from .console import log_groups_of, resource_name
 from .errors import OpError, plain_errors
 
-EXECUTION_ROLE_NAME = "ecsTaskExecutionRole"
+# the role writes live in roles.py; ops is where notebooks and users have always called them
+from .roles import (  # noqa: F401
+    ECS_TASKS_TRUST,
+    EXECUTION_ROLE_NAME,
+    EXECUTION_ROLE_POLICY,
+    EXECUTION_ROLE_RIGHTS,
+    create_task_execution_role,
+    service_role,
+    trust_policy,
+)
+
 # CreateLogGroup's name rules (length, characters), as botocore's Logs model holds them
 LOG_GROUP_API = (
     "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"
 )
 # how often a Cloud Map operation is asked whether it has finished
 POLL_SECONDS = 1.0
-EXECUTION_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-ECS_TASKS_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
-# What AmazonECSTaskExecutionRolePolicy allows (for backends that lack AWS-managed policies).
-EXECUTION_ROLE_RIGHTS = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": [
-                "ecr:GetAuthorizationToken",
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:GetDownloadUrlForLayer",
-                "ecr:BatchGetImage",
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-            ],
-            "Resource": "*",
-        }
-    ],
-}
 
 
 def _members(session: Any, operation: str) -> list[str]:
@@ -178,66 +158,7 @@ def deregister_task_definition(session: Any, revision: str) -> dict[str, Any]:
         return session.ecs.deregister_task_definition(taskDefinition=revision)["taskDefinition"]
 
 
-# --- roles, log groups, namespaces -------------------------------------------------------
-
-
-def create_task_execution_role(session: Any, name: str = EXECUTION_ROLE_NAME) -> str:
-    """Create (or find) the standard task execution role; its ARN.
-
-    Trusts ecs-tasks.amazonaws.com and carries AmazonECSTaskExecutionRolePolicy, as the console's
-    own `ecsTaskExecutionRole` does.
-    """
-    return service_role(
-        session,
-        name,
-        trust=ECS_TASKS_TRUST,
-        policy=EXECUTION_ROLE_POLICY,
-        rights=EXECUTION_ROLE_RIGHTS,
-        description="Lets ECS pull images and send logs for your tasks.",
-    )
-
-
-def trust_policy(service: str) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
-        ],
-    }
-
-
-def service_role(
-    session: Any,
-    name: str,
-    *,
-    trust: dict[str, Any],
-    policy: str,
-    rights: dict[str, Any],
-    description: str,
-) -> str:
-    """A role trusted by an AWS service with an AWS-managed policy attached (found if there)."""
-    iam = session.iam
-    with plain_errors(f"create the role {name}"):
-        try:
-            arn = iam.get_role(RoleName=name)["Role"]["Arn"]
-        except iam.exceptions.NoSuchEntityException:
-            arn = iam.create_role(
-                RoleName=name, AssumeRolePolicyDocument=json.dumps(trust), Description=description
-            )["Role"]["Arn"]
-        attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
-        if policy not in {p["PolicyArn"] for p in attached}:
-            try:
-                iam.attach_role_policy(RoleName=name, PolicyArn=policy)
-            except iam.exceptions.NoSuchEntityException:
-                if getattr(session, "backend", "aws") == "aws":
-                    raise
-                # moto loads AWS-managed policies only when asked: the same rights, inline
-                iam.put_role_policy(
-                    RoleName=name,
-                    PolicyName=resource_name(policy),
-                    PolicyDocument=json.dumps(rights),
-                )
-        return str(arn)
+# --- log groups, namespaces --------------------------------------------------------------
 
 
 def create_log_group(session: Any, name: str) -> str:
