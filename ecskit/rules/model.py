@@ -7,6 +7,7 @@ checked without touching botocore again (forms check on every keystroke).
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from difflib import get_close_matches
@@ -311,11 +312,29 @@ def _memo(service: str) -> dict[str, Check]:
     return {}
 
 
+# One compile at a time: a structure's forwarder is in the memo before its members are built,
+# and another thread must never run it half-built (KeyError 'check' under parallel creates).
+_COMPILING = threading.Lock()
+
+
+def _compiled(shape: Any, service: str) -> Check:
+    """`shape`'s check, built whole in a private copy of the service's memo and only then
+    published: a failure midway leaves the shared memo as it was."""
+    with _COMPILING:
+        memo = _memo(service)
+        if shape.name in memo:
+            return memo[shape.name]
+        building = dict(memo)
+        check = _compile(shape, building)
+        memo.update(building)
+        return check
+
+
 @cache
 def operation_checker(service: str, operation: str) -> Check | None:
     """The compiled check for any operation of any botocore service (None: no input)."""
     shape = service_model(service).operation_model(operation).input_shape
-    return None if shape is None else _compile(shape, _memo(service))
+    return None if shape is None else _compiled(shape, service)
 
 
 def check_request(service: str, operation: str, body: Any) -> list[Problem]:
@@ -340,7 +359,7 @@ def input_shape(kind: str) -> Any:
 @cache
 def checker(kind: str) -> Check:
     """The compiled check for a request kind's whole body."""
-    return _compile(input_shape(kind), _memo("ecs"))
+    return _compiled(input_shape(kind), "ecs")
 
 
 def check(kind: str, body: Any) -> list[Problem]:
