@@ -6,14 +6,13 @@ checked without touching botocore again (forms check on every keystroke).
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 from collections.abc import Callable
 from difflib import get_close_matches
 from functools import cache
 from typing import Any
 
+from .model_patterns import in_words, matcher
 from .problem import ERROR, Problem, rule
 
 API = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/"
@@ -97,47 +96,6 @@ _TYPE_NAMES = {
 
 # The largest magnitude a whole number of the model's integer (32-bit) or long (64-bit) holds.
 WIDTH = {"integer": 2**31, "long": 2**63}
-_UNICODE_CLASS = re.compile(r"\\p\{(\w)\}")
-# What the model's patterns allow, in words (botocore's ECS model: TagKey, TagValue, ...).
-_ALLOWED = {
-    "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)": "letters, numbers, spaces and _ . : / = + - @",
-    "[a-zA-Z0-9\\.\\*\\-]+": "letters, numbers and . * -",
-}
-
-
-def _pattern(pattern: str) -> Callable[[str], bool] | None:
-    """A whole-text test for one of the model's patterns (None if Python cannot read it).
-
-    The model writes Java regexes; `\\p{L}`-style classes (letters, spaces, numbers), which
-    Python's `re` lacks, are read for a single character class such as `([\\p{L}_.]*)`.
-    """
-    categories = tuple(_UNICODE_CLASS.findall(pattern))
-    if not categories:
-        try:
-            compiled = re.compile(pattern)
-        except re.error:
-            return None
-        return lambda text: compiled.fullmatch(text) is not None
-    whole = re.fullmatch(r"\(?\[(.*)\]([*+])\)?", pattern)
-    if whole is None:
-        return None
-    rest = _UNICODE_CLASS.sub("", whole.group(1))
-    try:
-        single = re.compile(f"[{rest}]") if rest else None
-    except re.error:
-        return None
-    at_least_one = whole.group(2) == "+"
-
-    def allowed(text: str) -> bool:
-        if at_least_one and not text:
-            return False
-        return all(
-            unicodedata.category(ch)[0] in categories
-            or (single is not None and single.fullmatch(ch) is not None)
-            for ch in text
-        )
-
-    return allowed
 
 
 def _is_type(value: Any, type_name: str) -> bool:
@@ -260,7 +218,7 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
     if type_name in WIDTH:  # a number the service must hold: 32-bit integer, 64-bit long
         low = max(low, -WIDTH[type_name]) if low is not None else -WIDTH[type_name]
         high = min(high, WIDTH[type_name] - 1) if high is not None else WIDTH[type_name] - 1
-    pattern = _pattern(meta["pattern"]) if type_name == "string" and "pattern" in meta else None
+    pattern = matcher(meta["pattern"]) if type_name == "string" and "pattern" in meta else None
     plain_string = (
         type_name == "string" and not enum and low is None and high is None and pattern is None
     )
@@ -282,8 +240,7 @@ def _compile(shape: Any, memo: dict[str, Check]) -> Check:
                 out.append(
                     PATTERN.at(
                         path,
-                        f"{path} has characters not allowed there: "
-                        f"{_ALLOWED.get(meta['pattern'], meta['pattern'])}.",
+                        f"{path} has characters not allowed there: {in_words(meta['pattern'])}.",
                     )
                 )
         elif type_name in ("integer", "long", "double", "float"):
