@@ -52,7 +52,26 @@ def ensure(account: str) -> str:
         )
     if POLICY_ARN not in role.managed_policies:
         _policy(iam).attach_to(role)
+    iam._ecskit_ecs_role_deleted = False
     return str(role.arn)
+
+
+def missing_error(account: str) -> str | None:
+    """RunTask's answer for an awsvpc task once the learner deleted the role, or None.
+
+    ECS manages an awsvpc task's network interfaces with this role (the guide's permissions
+    list); ECS makes it again only on CreateCluster, CreateService and UpdateService. The words
+    are RunTask's InvalidParameterException, quoted in
+    https://github.com/aws-solutions/cost-optimizer-for-amazon-workspaces/issues/13 and
+    https://github.com/awslabs/fargatecli/issues/35. An account that never had it made by the
+    sandbox is not refused: only a deletion makes the role's absence certain here."""
+    iam = _iam(account)
+    if not getattr(iam, "_ecskit_ecs_role_deleted", False) or find(iam) is not None:
+        return None
+    return (
+        "Unable to assume the service linked role. Please verify that the ECS service linked "
+        "role exists."
+    )
 
 
 def find(iam: Any) -> Any:
@@ -93,12 +112,14 @@ def _role_arn(backend: Any, name: str) -> str:
 
 
 def install() -> None:
-    """IAM's CreateServiceLinkedRole for ecs.amazonaws.com makes (or refuses) this role."""
+    """IAM's CreateServiceLinkedRole for ecs.amazonaws.com makes (or refuses) this role; its
+    DeleteServiceLinkedRole deletes it; DetachRolePolicy leaves it as AWS made it."""
     from moto.iam.models import IAMBackend
 
     original = IAMBackend.create_service_linked_role
     if getattr(original, "_ecskit", False):
         return
+    _install_delete(IAMBackend)
 
     def create_service_linked_role(
         self: Any, service_name: str, description: str, suffix: str
@@ -122,6 +143,41 @@ def install() -> None:
 
     create_service_linked_role._ecskit = True  # type: ignore[attr-defined]
     IAMBackend.create_service_linked_role = create_service_linked_role  # type: ignore[method-assign]
+
+
+def _install_delete(backend_class: Any) -> None:
+    """moto 5.2.5 refuses to delete a role with a policy attached (DeleteConflict) and lets a
+    user detach AWS's policy from it; IAM deletes a service-linked role with its policy
+    ("Submits a service-linked role deletion request", API_DeleteServiceLinkedRole.html) and
+    refuses to modify it."""
+    delete, detach = backend_class.delete_service_linked_role, backend_class.detach_role_policy
+
+    def delete_service_linked_role(self: Any, role_name: str) -> str:
+        role = find(self)
+        if role is None or role.name != role_name:
+            return delete(self, role_name)
+        for policy in list(role.managed_policies.values()):
+            policy.detach_from(role)
+        answer = delete(self, role_name)
+        self._ecskit_ecs_role_deleted = True
+        return answer
+
+    def detach_role_policy(self: Any, policy_arn: str, role_name: str) -> None:
+        role = find(self)
+        if role is not None and role.name == role_name:
+            from moto.iam.exceptions import IAMException
+
+            # IAM's words for a service-linked role, quoted in
+            # https://github.com/gruntwork-io/cloud-nuke/issues/880
+            raise IAMException(
+                "UnmodifiableEntity",
+                f"Cannot perform the operation on the protected role '{role_name}' - this "
+                "role is only modifiable by AWS",
+            )
+        detach(self, policy_arn, role_name)
+
+    backend_class.delete_service_linked_role = delete_service_linked_role
+    backend_class.detach_role_policy = detach_role_policy
 
 
 def _iam(account: str) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors, paging, placement
+from . import errors, paging, placement, service_linked_role
 from .errors import EcsError
 from .instance_operations import known_instances
 
@@ -18,6 +18,11 @@ class TaskOperations:
         td = errors.check_run_task(backend, body)
         self._sync_fleet(backend)
         check_network(td, body)
+        missing = td.network_mode == "awsvpc" and service_linked_role.missing_error(
+            backend.account_id
+        )
+        if missing:  # the role ECS attaches the task's network interface with was deleted
+            raise EcsError("InvalidParameterException", missing)
         errors.check_rules("run-task", body, task_definition=td)
         cluster = errors.find_cluster(backend, body.get("cluster"))
         failures: list[dict] = []

@@ -97,14 +97,12 @@ def test_creating_or_updating_a_service_makes_it_again_once_deleted(ecs_session)
     ecs, iam = session.ecs, session.iam
     ecs.create_cluster(clusterName="shop")
     ecs.register_task_definition(**BRIDGE)
-    iam.detach_role_policy(RoleName=NAME, PolicyArn=POLICY)
     iam.delete_service_linked_role(RoleName=NAME)
     assert linked_roles(session) == []
     ecs.create_service(
         cluster="shop", serviceName="worker", taskDefinition="worker", desiredCount=0
     )
     assert [r["RoleName"] for r in linked_roles(session)] == [NAME]
-    iam.detach_role_policy(RoleName=NAME, PolicyArn=POLICY)
     iam.delete_service_linked_role(RoleName=NAME)
     ecs.update_service(cluster="shop", service="worker", desiredCount=0)
     assert [r["RoleName"] for r in linked_roles(session)] == [NAME]
