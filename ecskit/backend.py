@@ -262,6 +262,9 @@ def _sandbox_config() -> Config:
         connect_timeout=5,
         read_timeout=60,
         max_pool_connections=CONNECTIONS,
+        # botocore puts a model's hostPrefix before the endpoint's host (Cloud Map's
+        # DiscoverInstances: data-127.0.0.1, which never resolves): one local endpoint serves all
+        inject_host_prefix=False,
     )
 
 

@@ -3,7 +3,9 @@
 Over HTTP a call is serialised, sent through a loopback socket to werkzeug's server thread,
 parsed back into a WSGI environ and answered the same way. In-process, the client's *HTTP
 session* (what botocore's Endpoint sends through, `self.http_session.send(request)`, only when
-no `before-send` handler answered: botocore/endpoint.py `_do_get_response`) builds that environ
+no `before-send` handler answered: botocore/endpoint.py `_do_get_response`; "If no response is
+returned botocore will fulfill the request as normal",
+https://docs.aws.amazon.com/botocore/latest/topics/events.html) builds that environ
 from botocore's prepared request, calls the layer and returns an `AWSResponse`. Everything above
 the socket is botocore's own, as over HTTP: signing, a user's before-send answer (it wins and the
 sandbox never sees the request), botocore.stub.Stubber, the retry handler, every event hook.
@@ -31,10 +33,10 @@ from .wsgi import WsgiApp, call_wsgi
 IN_BROWSER = sys.platform == "emscripten"
 THREADS = not IN_BROWSER
 # Where in-process clients point when there is no HTTP server (the browser): never contacted,
-# every request stops at the before-send handler. (.invalid never resolves: RFC 2606.)
+# the in-process HTTP session answers every request. (.invalid never resolves: RFC 2606.)
 IN_PROCESS_URL = "http://sandbox.ecskit.invalid"
 ROUTES = ("in-process", "http")
-# The id of the before-send handler on every event emitter it sits on.
+# The id of the creating-client-class handler on every event emitter it sits on.
 _HANDLER_ID = "ecskit-in-process"
 
 
@@ -149,7 +151,8 @@ def attach(events: Any, app: WsgiApp) -> None:
 
     def add_mixin(base_classes: list, **_: Any) -> None:
         # botocore builds the class from this list after the event (botocore/client.py,
-        # `_create_client_class`): first in the list, so its __init__ runs around BaseClient's
+        # `_create_client_class`; https://docs.aws.amazon.com/boto3/latest/guide/events.html):
+        # first in the list, so its __init__ runs around BaseClient's
         base_classes.insert(0, SendsInProcess)
 
     # botocore ignores a second handler with the same id: the newest app must win

@@ -109,6 +109,12 @@ def test_the_route_can_be_set_back_to_http_and_a_wrong_one_is_named(monkeypatch)
     over_http = ecskit.connect()
     assert not in_process.sends_in_process(over_http.ecs)
     assert over_http.endpoint_url == over_http.sandbox.endpoint_url
+    # DiscoverInstances carries the model's hostPrefix "data-": over HTTP it must not become
+    # a host of its own (data-127.0.0.1), which never resolves
+    discovery = over_http.servicediscovery
+    discovery.create_http_namespace(Name="routes")
+    with pytest.raises(discovery.exceptions.ServiceNotFound):  # the sandbox's answer: it got there
+        discovery.discover_instances(NamespaceName="routes", ServiceName="x")
     monkeypatch.setenv("ECSKIT_SANDBOX_ROUTE", "pigeon")
     with pytest.raises(in_process.RouteError, match="'pigeon' is not one of in-process, http"):
         ecskit.connect()
