@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -78,6 +79,12 @@ class _Missing:
 
     def __mro_entries__(self, bases):
         return (object,)
+
+    def __instancecheck__(self, obj):  # isinstance(x, ec.EllipticCurvePrivateKey): never
+        return False
+
+    def __subclasscheck__(self, cls):
+        return False
 
 
 class _Module(types.ModuleType):
@@ -210,7 +217,7 @@ def course_wheels(folder: Path) -> list[Path]:
     """Every wheel the course and the kernel need, downloaded once into the cache: `folder`
     then holds them all (pure-Python, resolved for Python 3.14 on Pyodide)."""
     local = folder / "local"  # what pip cannot find on PyPI for Pyodide: made here
-    stand_in_cryptography(local)
+    stand_in = stand_in_cryptography(local)
     native = cache_dir() / "native"
     for project, package in PURE_FALLBACK.items():
         if not any(local.glob(f"{project}-*.whl")):
@@ -220,4 +227,6 @@ def course_wheels(folder: Path) -> list[Path]:
     pure = ["--only-binary=:all:", "--platform", PLATFORM, "--python-version", PYTHON]
     pure += ["--implementation", "py", "--abi", "none", "--find-links", str(local)]
     _pip(*pure, "-d", str(folder), *COURSE, *KERNEL)
+    # pip keeps a wheel it downloaded before under the same name: the stand-in made now wins
+    shutil.copy2(stand_in, folder / stand_in.name)
     return sorted(folder.glob("*.whl"))
