@@ -52,6 +52,11 @@ def infrastructure_roles(session: Any) -> list[tuple[str, str]]:
     with plain_errors("list IAM roles"):
         for page in session.iam.get_paginator("list_roles").paginate():
             for role in page["Roles"]:
+                # A service-linked role (AWSServiceRoleForECS) trusts ECS too, but it is ECS's
+                # own and never passed as an infrastructure role: IAM keeps those under
+                # /aws-service-role/ (https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html).
+                if role.get("Path", "/").startswith("/aws-service-role/"):
+                    continue
                 # boto3 hands the trust policy over decoded; ecs-tasks.amazonaws.com differs
                 if '"ecs.amazonaws.com"' in json.dumps(role.get("AssumeRolePolicyDocument")):
                     found.append((role["RoleName"], role["Arn"]))
