@@ -23,7 +23,7 @@ ECS Anywhere.
   An instance with no task for `scaleInAfter` seconds is DEREGISTERING, then deregistered and
   terminated
   (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instances-infrastructure-optimization.html);
-  the default delay is not published: the sandbox waits DEFAULT_SCALE_IN_AFTER.
+  the default delay is not published (managed_instances.DEFAULT_SCALE_IN_AFTER).
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from .recording import seeded
 # what the OS and the agent keep: ECS registers a little less memory than the type has
 OS_SHARE = 0.06
 DEFAULT_EXTERNAL = {"CPU": 2048, "MEMORY": 3891}
-DEFAULT_SCALE_IN_AFTER = 600  # seconds; ours: ECS does not publish its default delay
 GENERAL_PURPOSE = re.compile(r"^m\d")  # the M family: EC2's general-purpose instances
 MANAGED_TAG_VALUE = "true"  # ours: the guide names the reserved tags, not their values
 
@@ -79,9 +78,9 @@ def size_by_type(instance: Any, instance_type: str) -> None:
 
 
 def sync_auto_scaling(backend: Any) -> list[Any]:
-    """Register the InService instances of every cluster's Auto Scaling group providers; scale
-    in idle Managed Instances. The clusters whose instances changed."""
-    return _sync_groups(backend) + scale_in(backend)
+    """Register the InService instances of every cluster's Auto Scaling group providers. The
+    clusters whose instances changed (idle Managed Instances: managed_instances.scale_in)."""
+    return _sync_groups(backend)
 
 
 def _sync_groups(backend: Any) -> list[Any]:
@@ -235,43 +234,11 @@ def terminate(backend: Any, ci: Any) -> None:
     ec2_backends[backend.account_id][backend.region_name].terminate_instances([ci.ec2_instance_id])
 
 
-def _epoch(value: Any) -> float:
+def epoch(value: Any) -> float:
+    """A moto timestamp as seconds since 1970 (0 for none)."""
     if not isinstance(value, datetime):
         return 0.0
     return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).timestamp()
-
-
-def scale_in(backend: Any) -> list[Any]:
-    """Managed Instances with no task for their provider's scaleInAfter: terminated."""
-    from moto.ecs.models import utcnow  # the sandbox's time (recording.py)
-
-    from .managed_instances import is_managed
-
-    now = _epoch(utcnow())
-    touched = []
-    for provider in [p for p in backend.capacity_providers.values() if is_managed(p)]:
-        after = (provider.managed_instances_provider.get("infrastructureOptimization") or {}).get(
-            "scaleInAfter"
-        )
-        if after == -1:
-            continue
-        delay = DEFAULT_SCALE_IN_AFTER if after is None else after
-        tasks = list(backend.tasks.get(provider.cluster, {}).values())
-        for ci in list(backend.container_instances.get(provider.cluster, {}).values()):
-            if ci.capacity_provider_name != provider.name or ci.status != "ACTIVE":
-                continue
-            mine = [t for t in tasks if t.container_instance_arn == ci.container_instance_arn]
-            if any(t.last_status != "STOPPED" for t in mine):
-                continue
-            since = max(
-                [_epoch(ci.registered_at)]
-                + [_epoch(getattr(t, "execution_stopped_at", None)) for t in mine]
-                + [_epoch(getattr(t, "stopping_at", None)) for t in mine]
-            )
-            if now - since >= delay:
-                terminate(backend, ci)
-                touched.append(backend.clusters[provider.cluster])
-    return touched
 
 
 def register_external(backend: Any, body: dict[str, Any]) -> Any | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors, fleet, paging
+from . import errors, fleet, managed_instances, paging
 from .errors import EcsError
 
 
@@ -27,8 +27,9 @@ class InstanceOperations:
         return result
 
     def _sync_fleet(self, backend: Any) -> bool:
-        """Register Auto Scaling group instances of capacity providers; True if any were new."""
-        touched = fleet.sync_auto_scaling(backend)
+        """Register Auto Scaling group instances of capacity providers and scale in idle Managed
+        Instances; True if any cluster's instances changed."""
+        touched = fleet.sync_auto_scaling(backend) + managed_instances.scale_in(backend)
         for cluster in touched:
             self._cluster_changed(backend, cluster.name)
         if touched:

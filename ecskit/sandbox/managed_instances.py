@@ -32,6 +32,7 @@ TYPE = "MANAGED_INSTANCES"
 INFRASTRUCTURE_PRINCIPAL = "ecs.amazonaws.com"
 INSTANCE_PRINCIPAL = "ec2.amazonaws.com"
 SCALE_IN_RANGE = (0, 3600)
+DEFAULT_SCALE_IN_AFTER = 600  # seconds; ours: ECS does not publish its default delay
 FIELD = "managedInstancesProvider"
 TEMPLATE = f"{FIELD}.instanceLaunchTemplate"
 
@@ -284,3 +285,36 @@ def retire(backend: Any, provider: Any) -> None:
         cluster.capacity_providers = [n for n in cluster.capacity_providers if n != provider.name]
     if cluster is not None:
         cluster._ecskit_managed = set(getattr(cluster, "_ecskit_managed", ())) - {provider.name}
+
+
+def scale_in(backend: Any) -> list[Any]:
+    """Managed Instances with no task for their provider's scaleInAfter: terminated."""
+    from moto.ecs.models import utcnow  # the sandbox's time (recording.py)
+
+    from .fleet import epoch, terminate
+
+    now = epoch(utcnow())
+    touched = []
+    for provider in [p for p in backend.capacity_providers.values() if is_managed(p)]:
+        after = (provider.managed_instances_provider.get("infrastructureOptimization") or {}).get(
+            "scaleInAfter"
+        )
+        if after == -1:
+            continue
+        delay = DEFAULT_SCALE_IN_AFTER if after is None else after
+        tasks = list(backend.tasks.get(provider.cluster, {}).values())
+        for ci in list(backend.container_instances.get(provider.cluster, {}).values()):
+            if ci.capacity_provider_name != provider.name or ci.status != "ACTIVE":
+                continue
+            mine = [t for t in tasks if t.container_instance_arn == ci.container_instance_arn]
+            if any(t.last_status != "STOPPED" for t in mine):
+                continue
+            since = max(
+                [epoch(ci.registered_at)]
+                + [epoch(getattr(t, "execution_stopped_at", None)) for t in mine]
+                + [epoch(getattr(t, "stopping_at", None)) for t in mine]
+            )
+            if now - since >= delay:
+                terminate(backend, ci)
+                touched.append(backend.clusters[provider.cluster])
+    return touched

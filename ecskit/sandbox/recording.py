@@ -9,7 +9,7 @@ Ids must come out the same in any process, however often a snapshot is restored:
 - a backend moto builds lazily (the default VPC and its subnets) draws from a seed named after
   its service, account and region, whenever and wherever it is built;
 - what the scheduler makes on its own time (deployments, events, tasks) draws from seeds named
-  after the service and a count (see scheduler.py), so it does not matter which tick did it.
+  after the service and a count (service_status.serial), so it does not matter which tick did it.
 """
 
 from __future__ import annotations
