@@ -183,6 +183,11 @@ class Session:
         creds = "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
         if self.backend == "endpoint":
             creds = ""
+        if command.split()[:1] == ["servicediscovery"]:
+            # Cloud Map's DiscoverInstances puts `data-` before the endpoint's host (a host
+            # prefix in botocore's model): data-127.0.0.1 never resolves. The CLI reads this
+            # setting from the environment (botocore configprovider, disable_host_prefix_injection).
+            creds += "AWS_DISABLE_HOST_PREFIX_INJECTION=true "
         url = shlex.quote(str(self.endpoint_url))
         return f"{creds}aws --endpoint-url {url} --region {region} {command}"
 

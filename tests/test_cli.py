@@ -90,6 +90,26 @@ def test_a_cluster_made_by_ecskit_is_seen_by_the_aws_cli(served: tuple[str, str]
     assert arn in _aws(url, "ecs", "list-clusters")["clusterArns"]
 
 
+def test_the_cli_line_for_cloud_map_reaches_the_sandbox(served: tuple[str, str]) -> None:
+    """DiscoverInstances puts `data-` before the host: the printed line turns that off."""
+    import shlex
+
+    url, _ = served
+    s = ecskit.connect(endpoint_url=url)
+    s.servicediscovery.create_http_namespace(Name="from-line")
+    line = s.cli("servicediscovery discover-instances --namespace-name from-line --service-name x")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env |= {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    words = shlex.split(line)
+    while "=" in words[0]:
+        key, value = words.pop(0).split("=", 1)
+        env[key] = value
+    words[0] = str(BIN / "aws")
+    run = subprocess.run(words, env=env, capture_output=True, text=True, timeout=60)
+    # the sandbox answered (no such Cloud Map service), not "Could not connect to data-127.0.0.1"
+    assert "ServiceNotFound" in run.stderr, run.stderr
+
+
 def test_main_rejects_an_unknown_command(capsys: pytest.CaptureFixture[str]) -> None:
     from ecskit.cli import main
 
