@@ -117,7 +117,17 @@ def scheduler(services: int, per_service: int) -> None:
     ecs, ec2 = client(box.endpoint_url), client(box.endpoint_url, "ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/17")["Subnet"]["SubnetId"]
-    net = {"awsvpcConfiguration": {"subnets": [subnet]}}
+    # Since the sandbox judges each task's way to its registry (sandbox/network_path.py), a
+    # Docker Hub image needs the internet: an internet gateway, a default route, a public IP.
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])
+    ec2.create_route(
+        RouteTableId=table["RouteTables"][0]["RouteTableId"],
+        DestinationCidrBlock="0.0.0.0/0",
+        GatewayId=igw,
+    )
+    net = {"awsvpcConfiguration": {"subnets": [subnet], "assignPublicIp": "ENABLED"}}
     ecs.create_cluster(clusterName="big")
     ecs.register_task_definition(
         family="web",
