@@ -8,6 +8,7 @@ markup shows in JupyterLab, JupyterLite and a notebook's saved output without an
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import threading
 import weakref
 from html import escape
@@ -17,6 +18,8 @@ import ipywidgets as widgets
 
 from .. import console, monitoring
 from ._view import View
+
+THREADS = sys.platform != "emscripten"  # Pyodide (the JupyterLite tab) starts no thread
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 34, 44  # room for the axis labels and the legend
@@ -167,9 +170,13 @@ class MonitoringView(View):
             if view is None or view.comm is None:  # gone, or closed
                 return
             view._again = True  # a refresh under way reads once more when it is done
-            if view._pending.acquire(blocking=False):
-                # a thread of its own: the sandbox publishes under its lock, the read needs it
-                threading.Thread(target=view._refresh_while_due, daemon=True).start()
+            if not view._pending.acquire(blocking=False):
+                return
+            if not THREADS:  # Pyodide: read here; the in-process call re-enters the sandbox's RLock
+                view._refresh_while_due()
+                return
+            # a thread of its own: the sandbox publishes under its lock, the read needs it
+            threading.Thread(target=view._refresh_while_due, daemon=True).start()
 
         load.listeners.append(minute)
 
