@@ -10,24 +10,22 @@ from test_monitoring import _service
 from ecskit.widgets import MonitoringView, monitoring_view
 
 
+def _no_thread(*args, **kwargs):
+    raise RuntimeError("can't start new thread")  # what Pyodide's threading says
+
+
 def test_a_following_view_moves_with_the_clock_without_a_thread(session, monkeypatch) -> None:
     monkeypatch.setattr(monitoring_view, "THREADS", False)
-
-    def no_thread(*args, **kwargs):
-        raise RuntimeError("can't start new thread")  # what Pyodide says
-
-    box = session.sandbox
-    box.clock = "manual"
+    _service(session, insights="disabled")
+    session.sandbox.clock = "manual"
     try:
-        _service(session, insights="disabled")
-        box.advance(120)
         view = MonitoringView(session, "shop", "web", minutes=30, follow=True)
-        before = len(view.series["CPUUtilization"])
-        monkeypatch.setattr(threading.Thread, "start", no_thread)
-        box.advance(180)  # each minute's read happens inside this call
-        monkeypatch.undo()
+        points = len(view.series["CPUUtilization"])
+        with monkeypatch.context() as threads:
+            threads.setattr(threading.Thread, "start", _no_thread)
+            session.sandbox.advance(180)  # each minute's read happens inside this call
     finally:
-        box.clock = "real"
-    assert len(view.series["CPUUtilization"]) >= before + 3
+        session.sandbox.clock = "real"
+    assert len(view.series["CPUUtilization"]) >= points + 3
     assert 'data-metric="CPUUtilization"' in view.chart.value
     view.close()
