@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from ._container_lifecycle import KEYS as LIFECYCLE_KEYS
 from ._container_lifecycle import ContainerLifecycle
+from ._container_logs import ContainerLogs
 from ._fields import Field, slug
 from ._loaded_values import LoadedValues
 from ._port_mappings import PortMappingRow, small_button, text_input
@@ -65,37 +66,10 @@ class ContainerEditor:
             placeholder="NAME=value, one a line",
             layout={"width": "460px", "height": "60px"},
         )
-        log = container.get("logConfiguration")
-        options = (log or {}).get("options") or {}
-        self.log_extra = {k: v for k, v in (log or {}).items() if k not in ("logDriver", "options")}
-        self.log_on = widgets.Checkbox(
-            # a new container logs to CloudWatch; a loaded one keeps what it had
-            value=(not container) or (log or {}).get("logDriver") == "awslogs",
-            description="Send logs to CloudWatch (awslogs)",
-            indent=False,
-        )
-        self.log_other = log if log is not None and log.get("logDriver") != "awslogs" else None
-        self.log_group = text_input(options.get("awslogs-group", ""), "/ecs/my-app")
-        self.log_group_auto = "awslogs-group" not in options
-        self.log_region = text_input(
-            options.get("awslogs-region", form.session.region), "", "140px"
-        )
-        self.log_prefix = text_input(options.get("awslogs-stream-prefix", "ecs"), "ecs", "140px")
-        self.log_options_extra = {
-            k: v
-            for k, v in options.items()
-            if k not in ("awslogs-group", "awslogs-region", "awslogs-stream-prefix")
-        }
-        # ticked only for a group the account lacks, until the user ticks or clears it
-        self.create_group = widgets.Checkbox(
-            value=not form.log_group_exists(self.log_group.value.strip()),
-            description="Create the log group on register",
-            indent=False,
-        )
-        self.create_group.add_class("ecskit-create-log-group")
-        self.create_group_chosen = False
-        self.create_group.observe(self._create_group_clicked, names="value")
-        self.log_group.observe(self._group_typed, names="value")
+        self.logs = ContainerLogs(form, container)
+        # the inputs a user (and the tests) reach on the editor itself
+        self.log_on, self.log_group = self.logs.on, self.logs.group
+        self.create_group = self.logs.create_group
 
         self.remove = small_button("Remove container", "ecskit-remove-container")
         self.up = small_button("↑", "ecskit-move-up", "Move up")
@@ -134,27 +108,7 @@ class ContainerEditor:
             extra=[self.add_port_button],
         )
         self.f_env = Field("", self.environment, label="Environment", name="environment")
-        self.log_box = widgets.HBox(
-            [
-                widgets.HTML("group"),
-                self.log_group,
-                widgets.HTML("region"),
-                self.log_region,
-                widgets.HTML("stream prefix"),
-                self.log_prefix,
-            ]
-        )
-        self.f_log = Field(
-            "",
-            widgets.VBox([self.log_on, self.log_box, self.create_group]),
-            label="Log configuration",
-            # using_awslogs.html: awslogs passes the STDOUT and STDERR streams; botocore
-            # LogConfiguration.options: the default mode is non-blocking since June 25, 2025
-            help="awslogs sends only what the container writes to stdout and stderr; by default "
-            "it does not block, so lines are lost if its buffer fills (set mode to blocking "
-            "to wait instead).",
-            name="log-configuration",
-        )
+        self.f_log = self.logs.field
         self.limits = {
             key: text_input(str(container.get(key, "")), hint, "160px") for key, _, hint in LIMITS
         }
@@ -173,10 +127,7 @@ class ContainerEditor:
             self.command,
             self.entry_point,
             self.environment,
-            self.log_on,
-            self.log_group,
-            self.log_region,
-            self.log_prefix,
+            *self.logs.inputs(),
             *self.limits.values(),
         )
 
@@ -214,8 +165,7 @@ class ContainerEditor:
         for row in self.ports:
             row.render(host_allowed)
         self.ports_box.children = [row.box for row in self.ports]
-        self.log_box.layout.display = "" if self.log_on.value else "none"
-        self.create_group.layout.display = "" if self.log_on.value else "none"
+        self.logs.render()
         self.box.children = [
             widgets.HBox([self.heading, self.up, self.down, self.remove]),
             self.anchor.box,
@@ -262,29 +212,7 @@ class ContainerEditor:
         self.form.containers_changed()
 
     def follow_family(self, old_family: str, family: str) -> None:
-        """Keep the log group `/ecs/<family>` while the user has not typed their own."""
-        if self.log_group_auto or self.log_group.value in ("", f"/ecs/{old_family}"):
-            self._following = True
-            try:
-                self.log_group.value = f"/ecs/{family}" if family else ""
-            finally:
-                self._following = False
-            self.log_group_auto = True
-
-    def _group_typed(self, _: Any) -> None:
-        if not getattr(self, "_following", False):
-            self.log_group_auto = False
-        if not self.create_group_chosen:
-            self._setting_create = True
-            try:
-                exists = self.form.log_group_exists(self.log_group.value.strip())
-                self.create_group.value = not exists
-            finally:
-                self._setting_create = False
-
-    def _create_group_clicked(self, _: Any) -> None:
-        if not getattr(self, "_setting_create", False):
-            self.create_group_chosen = True
+        self.logs.follow_family(old_family, family)
 
     # --- request ------------------------------------------------------------------------
 
@@ -327,20 +255,7 @@ class ContainerEditor:
             environment.append({"name": name.strip(), "value": value})
         if environment:
             body["environment"] = environment
-        if self.log_on.value:
-            options = {
-                "awslogs-group": self.log_group.value.strip(),
-                "awslogs-region": self.log_region.value.strip(),
-                "awslogs-stream-prefix": self.log_prefix.value.strip(),
-                **self.log_options_extra,
-            }
-            body["logConfiguration"] = {
-                "logDriver": "awslogs",
-                "options": options,
-                **self.log_extra,
-            }
-        elif self.log_other is not None:
-            body["logConfiguration"] = self.log_other
+        self.logs.build(body)
         body.update(self.extra)
         return self.loaded.keep(body, self.shown(host_allowed))
 
@@ -358,12 +273,7 @@ class ContainerEditor:
                 tuple(tuple(item.value for item in row.inputs()) for row in self.ports),
             ),
             "environment": self.environment.value,
-            "logConfiguration": (
-                self.log_on.value,
-                self.log_group.value,
-                self.log_region.value,
-                self.log_prefix.value,
-            ),
+            "logConfiguration": self.logs.shown(),
         }
         return shown | {key: self.limits[key].value for key, _, _ in LIMITS}
 
@@ -373,9 +283,7 @@ class ContainerEditor:
             self.loaded.remember(self.given, self.shown(host_allowed))
 
     def log_group_to_create(self) -> str | None:
-        if self.log_on.value and self.create_group.value and self.log_group.value.strip():
-            return str(self.log_group.value.strip())
-        return None
+        return self.logs.group_to_create()
 
 
 def _join(words: list[str] | None) -> str:
