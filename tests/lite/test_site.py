@@ -182,10 +182,11 @@ async ([path, deadline]) => {
                             traceback: (error.traceback || []).join('\\n')} : null};
   });
   return {cells, timed_out: timedOut, first_output_ms: first, total_ms: performance.now() - t0,
-          // a widget view drawn: an output whose child is no rendered MIME type (those carry
-          // data-mime-type), e.g. ipywidgets' .jupyter-widgets or an anywidget's element
+          // a widget view drawn: an output that is no rendered MIME type (those carry
+          // data-mime-type) holding an element: ipywidgets' .jupyter-widgets, an anywidget's
           widgets: [...panel.node.querySelectorAll('.jp-OutputArea-output')].filter(out =>
-            out.firstElementChild && !out.querySelector(':scope > [data-mime-type]')).length,
+            out.firstElementChild && !out.matches('[data-mime-type]') &&
+            !out.querySelector(':scope > [data-mime-type]')).length,
           views: codeCells().flatMap(c => c.model.outputs.toJSON())
             .filter(o => o.data && o.data['application/vnd.jupyter.widget-view+json']).length,
           broken: panel.node.innerText.includes('Error displaying widget')};
