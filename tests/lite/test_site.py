@@ -66,6 +66,16 @@ CHECK_CELLS = [
     "ecskit.draw(session)",
     "explorer = ecskit.explore(session)\nexplorer",
     "form = ecskit.ClusterForm(session)\nform",
+    # no cryptography in the tab: ACM's certificate is recorded, and described as moto's are
+    "from ecskit.sandbox import certificates\n"
+    "arn = certificates.request('123456789012', 'us-east-1', 'sh.ecs.us-east-1.on.aws')\n"
+    "made = certificates.acm_backends['123456789012']['us-east-1']._certificates[arn]\n"
+    "assert isinstance(made, certificates.RecordedCertificate), made\n"
+    "acm = session.client('acm')\n"
+    "cert = acm.describe_certificate(CertificateArn=arn)['Certificate']\n"
+    "assert (cert['KeyAlgorithm'], cert['Status']) == ('RSA_2048', 'PENDING_VALIDATION'), cert\n"
+    "assert [c['CertificateArn'] for c in acm.list_certificates()['CertificateSummaryList']]"
+    " == [arn]",
 ]
 TIMINGS: dict[str, dict[str, Any]] = {}
 
