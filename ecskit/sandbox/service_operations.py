@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors, paging, service_linked_role
+from . import cloud_map, errors, paging, service_linked_role
 from .task_operations import check_network, default_security_group
 
 
@@ -106,31 +106,14 @@ class ServiceOperations:
         return paging.paginate("ListServices", body, {"serviceArns": arns})
 
     def op_ListServicesByNamespace(self, backend: Any, body: dict, environ: dict) -> dict:
-        namespace = body.get("namespace") or ""
+        # service_connect.py stores the namespace each service joined (its ARN) when the
+        # service is created or its configuration updated: the one place that decides it
+        ns = cloud_map.find_namespace(backend, body.get("namespace") or "")
         arns = []
         for service in backend.services.values():
             conf = getattr(service, "service_connect_configuration", None) or {}
             if service.status == "INACTIVE" or not conf.get("enabled"):
                 continue
-            ns = conf.get("namespace")
-            if not ns:
-                cluster = backend.clusters.get(service.cluster_name)
-                ns = ((cluster and cluster.service_connect_defaults) or {}).get("namespace")
-            if (ns and (ns == namespace or ns.split("/")[-1] == namespace.split("/")[-1])) or (
-                ns and _namespace_name(ns) == namespace
-            ):
+            if ns is not None and conf.get("namespace") == ns.arn:
                 arns.append(service.arn)
         return paging.paginate("ListServicesByNamespace", body, {"serviceArns": sorted(arns)})
-
-
-def _namespace_name(arn: str) -> str | None:
-    try:
-        from moto.servicediscovery.models import servicediscovery_backends
-
-        _arn, _partition, _service, region, account = arn.split(":")[:5]
-        for ns in servicediscovery_backends[account][region].namespaces.values():
-            if ns.arn == arn:
-                return ns.name
-    except Exception:  # an unknown namespace simply matches nothing
-        return None
-    return None
