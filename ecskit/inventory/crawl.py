@@ -8,7 +8,6 @@ whose answer comes back to the main thread, which records it and submits what it
 from __future__ import annotations
 
 import queue
-import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -18,12 +17,11 @@ from typing import Any, TypeVar
 import botocore.exceptions
 from botocore import xform_name
 
+from ..runtime import THREADS  # none in a browser tab: the crawl calls one at a time
 from .account import Inventory
 
 R = TypeVar("R")
 
-# Pyodide (a browser tab) has no threads: there the crawl makes its calls one at a time.
-THREADS = sys.platform != "emscripten"
 
 # Calls in flight at once: at a 20 ms round trip, 16 keep a client's CPU busy (measured with
 # benchmarks/inventory.py: 8 left it waiting; 24 gained nothing). backend.CONNECTIONS matches.

@@ -27,11 +27,9 @@ from urllib.parse import unquote, urlsplit
 
 from botocore.awsrequest import AWSResponse
 
+from ..runtime import IN_BROWSER, THREADS
 from .wsgi import WsgiApp, call_wsgi
 
-# Pyodide reports its platform as emscripten: no threads, no sockets there.
-IN_BROWSER = sys.platform == "emscripten"
-THREADS = not IN_BROWSER
 # Where in-process clients point when there is no HTTP server (the browser): never contacted,
 # the in-process HTTP session answers every request. (.invalid never resolves: RFC 2606.)
 IN_PROCESS_URL = "http://sandbox.ecskit.invalid"

@@ -8,7 +8,6 @@ markup shows in JupyterLab, JupyterLite and a notebook's saved output without an
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import threading
 import weakref
 from html import escape
@@ -17,9 +16,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import console, monitoring
+from ..runtime import THREADS  # Pyodide (the JupyterLite tab) starts no thread
 from ._view import View
-
-THREADS = sys.platform != "emscripten"  # Pyodide (the JupyterLite tab) starts no thread
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 34, 44  # room for the axis labels and the legend
